@@ -1,0 +1,1 @@
+//! architecture (to be written).

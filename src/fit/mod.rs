@@ -1,0 +1,1 @@
+//! Fitting scaling laws to data (to be written).

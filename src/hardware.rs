@@ -1,0 +1,1 @@
+//! hardware (to be written).

@@ -1,0 +1,328 @@
+//! The Chinchilla parametric law, L(N, D) = E + A / N^α + B / D^β
+//! (Hoffmann et al. 2022, arXiv:2203.15556, Eq. 2), with its published presets.
+
+use super::{Evidence, LossHypothesis, Uncertainty};
+use crate::error::{check, Error, Result};
+use crate::units::{Flops, Params, Tokens};
+use serde::{Deserialize, Serialize};
+
+/// The five parameters of the Chinchilla law. All must be finite and > 0.
+///
+/// ```
+/// use isoflop::law::ChinchillaLaw;
+/// use isoflop::units::{Params, Tokens};
+/// let law = ChinchillaLaw::hoffmann2022();
+/// let loss = law.loss(Params::new(70e9)?, Tokens::new(1.4e12)?)?;
+/// assert!((loss - 1.9367).abs() < 1e-3);
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawChinchilla", into = "RawChinchilla")]
+pub struct ChinchillaLaw {
+    e: f64,
+    a: f64,
+    b: f64,
+    alpha: f64,
+    beta: f64,
+}
+
+/// Serde form of [`ChinchillaLaw`]: field names as in the paper.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct RawChinchilla {
+    #[serde(rename = "E")]
+    e: f64,
+    #[serde(rename = "A")]
+    a: f64,
+    #[serde(rename = "B")]
+    b: f64,
+    alpha: f64,
+    beta: f64,
+}
+
+impl TryFrom<RawChinchilla> for ChinchillaLaw {
+    type Error = Error;
+    fn try_from(r: RawChinchilla) -> Result<Self> {
+        ChinchillaLaw::new(r.e, r.a, r.b, r.alpha, r.beta)
+    }
+}
+
+impl From<ChinchillaLaw> for RawChinchilla {
+    fn from(l: ChinchillaLaw) -> Self {
+        RawChinchilla {
+            e: l.e,
+            a: l.a,
+            b: l.b,
+            alpha: l.alpha,
+            beta: l.beta,
+        }
+    }
+}
+
+impl ChinchillaLaw {
+    /// A law from E (irreducible loss, nats/token), A, B and the exponents α, β.
+    pub fn new(e: f64, a: f64, b: f64, alpha: f64, beta: f64) -> Result<Self> {
+        Ok(ChinchillaLaw {
+            e: check::positive("Chinchilla E (irreducible loss)", e)?,
+            a: check::positive("Chinchilla A", a)?,
+            b: check::positive("Chinchilla B", b)?,
+            alpha: check::positive("Chinchilla alpha", alpha)?,
+            beta: check::positive("Chinchilla beta", beta)?,
+        })
+    }
+
+    /// From the log-parameterisation used in fitting: a = ln A, b = ln B, e = ln E.
+    pub fn from_logs(ln_a: f64, ln_b: f64, ln_e: f64, alpha: f64, beta: f64) -> Result<Self> {
+        ChinchillaLaw::new(ln_e.exp(), ln_a.exp(), ln_b.exp(), alpha, beta)
+    }
+
+    /// Hoffmann et al. 2022, Approach 3, as printed (App. D.2): E = 1.69, A = 406.4,
+    /// B = 410.7, α = 0.34, β = 0.28.
+    pub fn hoffmann2022() -> Self {
+        ChinchillaLaw {
+            e: 1.69,
+            a: 406.4,
+            b: 410.7,
+            alpha: 0.34,
+            beta: 0.28,
+        }
+    }
+
+    /// Hoffmann et al. 2022, Approach 3, unrounded, from the paper's TeX source as
+    /// reported by Besiroglu et al. 2024 (arXiv:2404.10102): ln A = 6.0073404,
+    /// ln B = 6.0179186, ln E = 0.5267228, α = 0.33917084, β = 0.2849083.
+    pub fn hoffmann2022_unrounded() -> Self {
+        ChinchillaLaw {
+            e: 0.5267228f64.exp(),
+            a: 6.0073404f64.exp(),
+            b: 6.0179186f64.exp(),
+            alpha: 0.33917084,
+            beta: 0.2849083,
+        }
+    }
+
+    /// Irreducible loss E.
+    pub fn e(&self) -> f64 {
+        self.e
+    }
+    /// Coefficient A of the size term.
+    pub fn a(&self) -> f64 {
+        self.a
+    }
+    /// Coefficient B of the data term.
+    pub fn b(&self) -> f64 {
+        self.b
+    }
+    /// Size exponent α.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+    /// Data exponent β.
+    pub fn beta(&self) -> f64 {
+        self.beta
+    }
+
+    /// Loss on raw numbers, for inner loops (no validation).
+    #[inline]
+    pub(crate) fn eval(&self, n: f64, d: f64) -> f64 {
+        self.e + self.a * (-self.alpha * n.ln()).exp() + self.b * (-self.beta * d.ln()).exp()
+    }
+
+    /// Loss (nats/token) of a model with `n` parameters trained on `d` tokens.
+    pub fn loss(&self, n: Params, d: Tokens) -> Result<f64> {
+        check::result("Chinchilla loss", self.eval(n.get(), d.get()))
+    }
+
+    /// Loss at a training budget `c`, with D = C / 6N.
+    pub fn loss_at_compute(&self, n: Params, c: Flops) -> Result<f64> {
+        let d = Tokens::new(c.get() / (6.0 * n.get()))?;
+        self.loss(n, d)
+    }
+
+    /// G = (αA / (βB))^(1/(α+β)) of Eq. 4.
+    pub(crate) fn g(&self) -> f64 {
+        ((self.alpha * self.a) / (self.beta * self.b)).powf(1.0 / (self.alpha + self.beta))
+    }
+
+    /// The compute-optimal split of budget `c` (Eq. 4, with C = 6ND):
+    /// N_opt = G (C/6)^(β/(α+β)), D_opt = G⁻¹ (C/6)^(α/(α+β)).
+    pub fn optimal(&self, c: Flops) -> Result<(Params, Tokens)> {
+        let g = self.g();
+        let s = self.alpha + self.beta;
+        let c6 = c.get() / 6.0;
+        let n = g * c6.powf(self.beta / s);
+        let d = c6.powf(self.alpha / s) / g;
+        Ok((
+            Params::new(check::result("optimal N", n)?)?,
+            Tokens::new(check::result("optimal D", d)?)?,
+        ))
+    }
+}
+
+/// A Chinchilla law as a named hypothesis, with optional parameter draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChinchillaHypothesis {
+    id: String,
+    source: String,
+    law: ChinchillaLaw,
+    draws: Vec<ChinchillaLaw>,
+    uncertainty: Uncertainty,
+    evidence: Evidence,
+}
+
+fn chinchilla_evidence() -> Evidence {
+    Evidence {
+        description: "Chinchilla training runs (Hoffmann et al. 2022, Fig. 4): up to 16B params, 1.3e22 FLOPs"
+            .to_string(),
+        max_params: Some(Params::raw(1.62e10)),
+        max_tokens: Some(Tokens::raw(3.18e11)),
+        max_flops: Some(Flops::raw(1.30e22)),
+    }
+}
+
+impl ChinchillaHypothesis {
+    /// Hoffmann et al. 2022 as printed; no published uncertainty.
+    pub fn hoffmann2022() -> Self {
+        ChinchillaHypothesis {
+            id: "chinchilla-hoffmann2022".into(),
+            source: "Hoffmann et al. 2022, arXiv:2203.15556, App. D.2 (Approach 3, as printed)"
+                .into(),
+            law: ChinchillaLaw::hoffmann2022(),
+            draws: Vec::new(),
+            uncertainty: Uncertainty::None,
+            evidence: chinchilla_evidence(),
+        }
+    }
+
+    /// Hoffmann et al. 2022 unrounded; no published uncertainty.
+    pub fn hoffmann2022_unrounded() -> Self {
+        ChinchillaHypothesis {
+            id: "chinchilla-hoffmann2022-unrounded".into(),
+            source: "Hoffmann et al. 2022 TeX source, via Besiroglu et al. 2024 (arXiv:2404.10102)"
+                .into(),
+            law: ChinchillaLaw::hoffmann2022_unrounded(),
+            ..ChinchillaHypothesis::hoffmann2022()
+        }
+    }
+
+    /// A user-supplied (or fitted) law with parameter draws.
+    ///
+    /// `id` must be non-empty; `draws` may be empty only with [`Uncertainty::None`].
+    pub fn new(
+        id: impl Into<String>,
+        source: impl Into<String>,
+        law: ChinchillaLaw,
+        draws: Vec<ChinchillaLaw>,
+        uncertainty: Uncertainty,
+        evidence: Evidence,
+    ) -> Result<Self> {
+        let id = id.into();
+        if id.trim().is_empty() {
+            return Err(Error::NotApplicable {
+                what: "a hypothesis id".into(),
+                reason: "it must not be empty".into(),
+            });
+        }
+        if draws.is_empty() != (uncertainty == Uncertainty::None) {
+            return Err(Error::NotApplicable {
+                what: format!("hypothesis {id}"),
+                reason: "draws must be present exactly when the uncertainty is not None".into(),
+            });
+        }
+        Ok(ChinchillaHypothesis {
+            id,
+            source: source.into(),
+            law,
+            draws,
+            uncertainty,
+            evidence,
+        })
+    }
+
+    /// The point-estimate law.
+    pub fn law(&self) -> &ChinchillaLaw {
+        &self.law
+    }
+
+    /// The parameter draws (empty when there is no uncertainty).
+    pub fn draws(&self) -> &[ChinchillaLaw] {
+        &self.draws
+    }
+}
+
+impl LossHypothesis for ChinchillaHypothesis {
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+    fn assumption(&self) -> String {
+        "Loss falls as a sum of power laws in model size and tokens toward an irreducible floor E, fitted across many runs.".into()
+    }
+    fn source(&self) -> String {
+        self.source.clone()
+    }
+    fn point(&self, n: Params, d: Tokens) -> Result<f64> {
+        self.law.loss(n, d)
+    }
+    fn floor(&self, n: Params) -> Result<Option<f64>> {
+        Ok(Some(
+            self.law.e + self.law.a * n.get().powf(-self.law.alpha),
+        ))
+    }
+    fn uncertainty(&self) -> Uncertainty {
+        self.uncertainty
+    }
+    fn draw_count(&self) -> usize {
+        self.draws.len()
+    }
+    fn draws_into(&self, n: Params, d: Tokens, out: &mut Vec<f64>) -> Result<()> {
+        out.clear();
+        let (ln_n, ln_d) = (n.get().ln(), d.get().ln());
+        out.extend(
+            self.draws
+                .iter()
+                .map(|l| l.e + l.a * (-l.alpha * ln_n).exp() + l.b * (-l.beta * ln_d).exp()),
+        );
+        Ok(())
+    }
+    fn evidence(&self) -> &Evidence {
+        &self.evidence
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_computed_chinchilla_70b() {
+        // 1.69 + 406.4 / 70e9^0.34 + 410.7 / 1.4e12^0.28, computed by hand:
+        // 70e9^0.34 = exp(0.34 * 24.97178) = 4856.99...; 1.4e12^0.28 = exp(0.28 * 27.96751)
+        let n: f64 = 70e9;
+        let d: f64 = 1.4e12;
+        let by_hand = 1.69 + 406.4 / n.powf(0.34) + 410.7 / d.powf(0.28);
+        let law = ChinchillaLaw::hoffmann2022();
+        let got = law
+            .loss(Params::new(n).unwrap(), Tokens::new(d).unwrap())
+            .unwrap();
+        assert!((got - by_hand).abs() < 1e-12);
+        assert!((got - 1.9367).abs() < 1e-3, "{got}");
+    }
+
+    #[test]
+    fn rejects_bad_parameters() {
+        assert!(ChinchillaLaw::new(f64::NAN, 1.0, 1.0, 0.3, 0.3).is_err());
+        assert!(ChinchillaLaw::new(1.0, -1.0, 1.0, 0.3, 0.3).is_err());
+        assert!(ChinchillaLaw::new(1.0, 1.0, 1.0, 0.0, 0.3).is_err());
+        assert!(serde_json::from_str::<ChinchillaLaw>(
+            r#"{"E":1.0,"A":1.0,"B":1.0,"alpha":-1.0,"beta":0.3}"#
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn optimal_split_spends_the_budget() {
+        let law = ChinchillaLaw::hoffmann2022();
+        let c = Flops::new(5.76e23).unwrap();
+        let (n, d) = law.optimal(c).unwrap();
+        assert!((6.0 * n.get() * d.get() / c.get() - 1.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,89 @@
+//! Loss hypotheses: competing assumptions about how training loss continues.
+//!
+//! Each hypothesis is a named, documented assumption that maps a model size N
+//! and a token count D to a loss (nats/token), with parameter draws for
+//! uncertainty where they exist. They all implement [`LossHypothesis`], so a
+//! query can put them side by side on the same budget.
+//!
+//! | module | assumption |
+//! |---|---|
+//! | [`chinchilla`] | L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022 and refits) |
+//!
+//! This layer depends only on [`crate::units`] and [`crate::data`]; fitting and
+//! queries build on it, never the reverse.
+
+pub mod chinchilla;
+
+use crate::error::Result;
+use crate::units::{Flops, Params, Tokens};
+use serde::{Deserialize, Serialize};
+
+pub use chinchilla::{ChinchillaHypothesis, ChinchillaLaw};
+
+/// How a hypothesis expresses its uncertainty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Uncertainty {
+    /// No published uncertainty: predictions get a zero-width band and a warning.
+    None,
+    /// Draws from refitting bootstrap resamples of the data.
+    Bootstrap,
+    /// Draws from the parameter covariance of a regression (Student-t or normal).
+    Covariance,
+    /// Draws from a block bootstrap over a loss curve.
+    BlockBootstrap,
+}
+
+/// Where the evidence behind a hypothesis ends, so predictions can say how far
+/// they extrapolate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// What the data was, e.g. "245 runs of Chinchilla Figure 4 (Epoch AI digitisation)".
+    pub description: String,
+    /// The largest model size in the data, if known.
+    pub max_params: Option<Params>,
+    /// The longest run (most tokens) in the data, if known.
+    pub max_tokens: Option<Tokens>,
+    /// The largest training compute in the data, if known.
+    pub max_flops: Option<Flops>,
+}
+
+impl Evidence {
+    /// Evidence with a description and no known ranges.
+    pub fn described(description: impl Into<String>) -> Self {
+        Evidence {
+            description: description.into(),
+            max_params: None,
+            max_tokens: None,
+            max_flops: None,
+        }
+    }
+}
+
+/// A named assumption about loss as a function of model size and training tokens.
+///
+/// Implementors evaluate a point estimate and, where they have them, one loss per
+/// parameter draw. Queries turn draws into bands and attach warnings; the
+/// hypothesis itself never clamps or hides an impossible value.
+pub trait LossHypothesis: Send + Sync + std::fmt::Debug {
+    /// Stable machine name that says the assumption and its source,
+    /// e.g. `chinchilla-hoffmann2022`, `linear-in-tokens`, `power-law-floor-calibrated`.
+    fn id(&self) -> String;
+    /// The assumption in one sentence.
+    fn assumption(&self) -> String;
+    /// Where the numbers come from (paper, table, or "fitted to ... by isoflop").
+    fn source(&self) -> String;
+    /// Point-estimate loss in nats/token for a model of `n` parameters trained on `d` tokens.
+    fn point(&self, n: Params, d: Tokens) -> Result<f64>;
+    /// The lowest loss this hypothesis allows for a model of size `n` as D grows without
+    /// bound (`None` if it has no floor, e.g. a loss that keeps falling linearly).
+    fn floor(&self, n: Params) -> Result<Option<f64>>;
+    /// How the draws express uncertainty.
+    fn uncertainty(&self) -> Uncertainty;
+    /// Number of parameter draws (0 when there is no uncertainty).
+    fn draw_count(&self) -> usize;
+    /// Clears `out` and pushes one loss per parameter draw for (`n`, `d`).
+    /// Must not allocate beyond `out`'s growth.
+    fn draws_into(&self, n: Params, d: Tokens, out: &mut Vec<f64>) -> Result<()>;
+    /// The data behind the hypothesis.
+    fn evidence(&self) -> &Evidence;
+}

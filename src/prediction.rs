@@ -1,0 +1,120 @@
+//! Predictions: a value with its band, how far it extrapolates, and warnings.
+//!
+//! Every answer isoflop gives about loss is a [`Prediction`]. It never hides an
+//! impossible value: a loss below the hypothesis' own floor, below zero, or far
+//! beyond the data is reported as is, with a [`Warning`] that says so.
+
+use crate::band::Band;
+use crate::units::{Flops, Params, Tokens};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How far a prediction reaches beyond the data behind its hypothesis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extrapolation {
+    /// The largest ratio of the query to the data's maximum, over the axes the
+    /// data describes (tokens, compute, parameters); <= 1 means within the data.
+    pub factor: f64,
+    /// The axis that gave `factor`: "tokens", "compute" or "parameters"
+    /// ("none" when the evidence has no ranges).
+    pub axis: String,
+    /// E.g. "13.6x the longest observed run (1.0T tokens)".
+    pub description: String,
+}
+
+impl Extrapolation {
+    /// Whether the query lies within the data on every known axis.
+    pub fn within_data(&self) -> bool {
+        self.factor <= 1.0
+    }
+}
+
+/// Something a user must know about a prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Warning {
+    /// The query lies beyond the data (factor > 1 on some axis).
+    BeyondData {
+        /// How far, as in [`Extrapolation::factor`].
+        factor: f64,
+        /// Which axis.
+        axis: String,
+    },
+    /// The value is below the hypothesis' own floor (its irreducible loss at this size).
+    BelowFloor {
+        /// The value.
+        value: f64,
+        /// The floor.
+        floor: f64,
+    },
+    /// The value is physically impossible (a loss below zero, or non-finite draws).
+    Impossible {
+        /// What is impossible.
+        reason: String,
+    },
+    /// The hypothesis has no published uncertainty; the band has zero width.
+    NoPublishedUncertainty,
+    /// The loss curves behind the hypothesis are intermediate points of a cosine
+    /// schedule (Hoffmann et al. 2022, App. B): they overstate the loss of a run
+    /// scheduled to end there.
+    ScheduleConfound,
+    /// Any other caveat.
+    Note(String),
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::BeyondData { factor, axis } => {
+                write!(f, "extrapolates {factor:.1}x beyond the data in {axis}")
+            }
+            Warning::BelowFloor { value, floor } => write!(
+                f,
+                "value {value:.4} is below this hypothesis' own floor {floor:.4}"
+            ),
+            Warning::Impossible { reason } => write!(f, "physically impossible: {reason}"),
+            Warning::NoPublishedUncertainty => f.write_str(
+                "no published uncertainty for these parameters: the band has zero width, not zero error",
+            ),
+            Warning::ScheduleConfound => f.write_str(
+                "fitted to intermediate points of a cosine schedule, which overstate the loss of a run scheduled to end there",
+            ),
+            Warning::Note(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A loss prediction for a model of `params` trained on `tokens`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    /// The hypothesis' stable id.
+    pub hypothesis: String,
+    /// Model size asked about.
+    pub params: Params,
+    /// Training tokens asked about.
+    pub tokens: Tokens,
+    /// Training compute, 6ND.
+    pub flops: Flops,
+    /// The point estimate (from the point-estimate parameters), nats/token.
+    pub point: f64,
+    /// The band from the parameter draws (zero width when there are none).
+    pub loss: Band,
+    /// How far this reaches beyond the data.
+    pub extrapolation: Extrapolation,
+    /// Everything a user must know.
+    pub warnings: Vec<Warning>,
+}
+
+impl fmt::Display for Prediction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: N={} D={} C={} loss {:.3}",
+            self.hypothesis, self.params, self.tokens, self.flops, self.loss
+        )?;
+        for w in &self.warnings {
+            write!(f, "\n  warning: {w}")?;
+        }
+        Ok(())
+    }
+}

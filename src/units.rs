@@ -1,0 +1,537 @@
+//! Typed quantities: parameters, tokens, FLOPs, FLOP/s, GPU-hours, time, power,
+//! energy, emissions and money.
+//!
+//! Every quantity is a distinct type wrapping one `f64` in a fixed base unit.
+//! Constructors validate (finite and > 0), parsing accepts the way the field
+//! writes numbers, and `Display` prints them that way:
+//!
+//! ```
+//! use isoflop::units::{Params, Tokens, Flops, GpuHours};
+//! let n: Params = "6.7B".parse()?;
+//! let d: Tokens = "1.4T".parse()?;
+//! let c: Flops = "5.48e23".parse()?;
+//! let h: GpuHours = "82,432 GPU-h".parse()?;
+//! assert_eq!(n.get(), 6.7e9);
+//! assert_eq!(d.to_string(), "1.4T");
+//! assert_eq!(c.to_string(), "5.48e23");
+//! assert_eq!(h.to_string(), "82,432 GPU-h");
+//! assert!("six billion".parse::<Params>().is_err());
+//! # Ok::<(), isoflop::Error>(())
+//! ```
+//!
+//! Conversions between quantities are explicit, named functions (for example
+//! [`crate::compute::training_flops_6nd`] or [`crate::cluster::Cluster::gpu_hours`]);
+//! there is no arithmetic between unrelated units.
+//!
+//! Serde writes each quantity as a plain number in its base unit and validates
+//! on the way back in.
+
+use crate::error::{check, Error, Result};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Magnitude suffixes the field uses: K (thousand), M (million), B or G (billion),
+/// T (trillion), P (quadrillion).
+fn magnitude(c: char) -> Option<f64> {
+    match c {
+        'k' | 'K' => Some(1e3),
+        'M' => Some(1e6),
+        'B' | 'G' | 'b' => Some(1e9),
+        'T' => Some(1e12),
+        'P' => Some(1e15),
+        _ => None,
+    }
+}
+
+/// Removes thousands separators if they are well placed ("82,432", "1,022,362").
+fn strip_commas(s: &str) -> std::result::Result<String, String> {
+    if !s.contains(',') {
+        return Ok(s.to_string());
+    }
+    let (int, rest) = match s.find('.') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, ""),
+    };
+    let groups: Vec<&str> = int.split(',').collect();
+    let ok_first = !groups[0].is_empty()
+        && groups[0].len() <= 3
+        && groups[0].chars().all(|c| c.is_ascii_digit());
+    let ok_rest = groups[1..]
+        .iter()
+        .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
+    if ok_first && ok_rest && !rest.contains(',') {
+        Ok(format!("{}{}", groups.concat(), rest))
+    } else {
+        Err("misplaced thousands separator ',' (write 82,432 or 82432)".to_string())
+    }
+}
+
+/// Parses "6.7B", "65.2e9", "5.48e23", "82,432", "1.4 T" into a plain number.
+/// `units` are case-insensitive unit words that may follow (longest first).
+pub(crate) fn parse_number(what: &'static str, input: &str, units: &[&str]) -> Result<f64> {
+    let err = |reason: String| Error::Parse {
+        what,
+        input: input.to_string(),
+        reason,
+    };
+    let mut s = input.trim().to_string();
+    if s.is_empty() {
+        return Err(err("empty string".into()));
+    }
+    let lower = s.to_ascii_lowercase();
+    for u in units {
+        if lower.ends_with(u) && lower.len() > u.len() {
+            s.truncate(s.len() - u.len());
+            s = s.trim_end().to_string();
+            break;
+        }
+    }
+    let mut scale = 1.0;
+    if let Some(last) = s.chars().last() {
+        if let Some(m) = magnitude(last) {
+            scale = m;
+            s.pop();
+            s = s.trim_end().to_string();
+        }
+    }
+    let s = strip_commas(&s).map_err(err)?;
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    {
+        return Err(err(format!(
+            "expected a number such as 6.7B, 1.4T, 65.2e9 or 5.48e23{}",
+            if units.is_empty() {
+                String::new()
+            } else {
+                format!(", optionally followed by {:?}", units[0])
+            }
+        )));
+    }
+    let v: f64 = s
+        .parse()
+        .map_err(|_| err("not a valid decimal number".into()))?;
+    let v = v * scale;
+    if !v.is_finite() || v <= 0.0 {
+        return Err(err(format!("the value must be finite and > 0, got {v}")));
+    }
+    Ok(v)
+}
+
+/// Formats with 3 significant digits, trailing zeros trimmed: 6.74, 1.4, 65.2, 312.
+fn sig3(x: f64) -> String {
+    let decimals = if x >= 100.0 {
+        0
+    } else if x >= 10.0 {
+        1
+    } else {
+        2
+    };
+    trim_zeros(format!("{x:.decimals$}"))
+}
+
+fn trim_zeros(s: String) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// "6.74B", "1.4T", "350M", "82.4K", "512". Precision overrides the mantissa's decimals.
+fn fmt_count(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let (div, suffix) = if x >= 1e15 {
+        (1e15, "P")
+    } else if x >= 1e12 {
+        (1e12, "T")
+    } else if x >= 1e9 {
+        (1e9, "B")
+    } else if x >= 1e6 {
+        (1e6, "M")
+    } else if x >= 1e3 {
+        (1e3, "K")
+    } else {
+        (1.0, "")
+    };
+    let m = x / div;
+    match f.precision() {
+        Some(p) => write!(f, "{m:.p$}{suffix}"),
+        None => {
+            // Rounding may carry into the next magnitude (999.6B -> 1T).
+            let s = sig3(m);
+            if s == "1000" && !suffix.is_empty() && div < 1e15 {
+                let next = match suffix {
+                    "K" => "M",
+                    "M" => "B",
+                    "B" => "T",
+                    _ => "P",
+                };
+                write!(f, "1{next}")
+            } else {
+                write!(f, "{s}{suffix}")
+            }
+        }
+    }
+}
+
+/// "5.48e23" (3 significant digits by default; precision sets the mantissa's decimals).
+fn fmt_sci(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let p = f.precision().unwrap_or(2);
+    let s = format!("{x:.p$e}");
+    match s.split_once('e') {
+        Some((m, e)) if f.precision().is_none() => write!(f, "{}e{e}", trim_zeros(m.to_string())),
+        _ => f.write_str(&s),
+    }
+}
+
+/// "82,432", "1,022,362", or "3.5" below 100.
+fn fmt_grouped(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if let Some(p) = f.precision() {
+        return write!(f, "{x:.p$}");
+    }
+    if x < 100.0 {
+        return f.write_str(&trim_zeros(format!("{x:.1}")));
+    }
+    let r = x.round();
+    if r >= 1e15 {
+        return write!(f, "{}", trim_zeros(format!("{r:.3e}")));
+    }
+    let digits = format!("{r:.0}");
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    f.write_str(&out)
+}
+
+macro_rules! quantity {
+    (
+        $(#[$doc:meta])*
+        $name:ident, what: $what:literal, base: $base:literal, units: [$($unit:literal),*],
+        display: |$x:ident, $f:ident| $display:expr
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
+        #[serde(try_from = "f64", into = "f64")]
+        pub struct $name(f64);
+
+        impl $name {
+            #[doc = concat!("A ", $what, " in ", $base, "; must be finite and > 0.")]
+            pub fn new(value: f64) -> Result<Self> {
+                check::positive($what, value).map($name)
+            }
+
+            /// Internal constructor for values known to be valid (catalog constants).
+            #[allow(dead_code)]
+            pub(crate) const fn raw(value: f64) -> Self {
+                $name(value)
+            }
+
+            #[doc = concat!("The value in ", $base, ".")]
+            pub const fn get(self) -> f64 {
+                self.0
+            }
+
+            /// `self / other` as a plain ratio ("65B's compute is 13.6x 7B's").
+            pub fn ratio(self, other: Self) -> f64 {
+                self.0 / other.0
+            }
+
+            /// Multiplies by a positive factor, validating the result.
+            pub fn scale(self, factor: f64) -> Result<Self> {
+                check::positive("scale factor", factor)?;
+                check::result($what, self.0 * factor)
+                    .and_then(|v| check::positive($what, v))
+                    .map($name)
+            }
+        }
+
+        impl TryFrom<f64> for $name {
+            type Error = Error;
+            fn try_from(v: f64) -> Result<Self> {
+                $name::new(v)
+            }
+        }
+
+        impl From<$name> for f64 {
+            fn from(q: $name) -> f64 {
+                q.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self> {
+                parse_number(concat!("a ", $what), s, &[$($unit),*]).map($name)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, $f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let $x = self.0;
+                $display
+            }
+        }
+    };
+}
+
+quantity!(
+    /// A parameter count N (all parameters, embeddings included, unless a law says otherwise).
+    /// Prints as "6.74B".
+    Params, what: "parameter count", base: "parameters",
+    units: ["parameters", "params", "param"],
+    display: |x, f| fmt_count(x, f)
+);
+
+quantity!(
+    /// A number of training tokens D. Prints as "1.4T".
+    Tokens, what: "token count", base: "tokens",
+    units: ["tokens", "token", "tok"],
+    display: |x, f| fmt_count(x, f)
+);
+
+quantity!(
+    /// An amount of floating-point operations C (training or inference). Prints as "5.48e23".
+    Flops, what: "FLOP count", base: "FLOPs",
+    units: ["flops", "flop"],
+    display: |x, f| fmt_sci(x, f)
+);
+
+quantity!(
+    /// A rate of floating-point operations, e.g. an accelerator's dense peak.
+    /// Prints as "3.12e14 FLOP/s"; parses "312T", "312 TFLOP/s" or "3.12e14".
+    FlopsPerSecond, what: "FLOP/s rate", base: "FLOP/s",
+    units: ["flop/s", "flops/s", "flops", "flop"],
+    display: |x, f| { fmt_sci(x, f)?; f.write_str(" FLOP/s") }
+);
+
+quantity!(
+    /// Accelerator-hours (one GPU busy for one hour is 1 GPU-h). Prints as "82,432 GPU-h".
+    GpuHours, what: "GPU-hour count", base: "GPU-hours",
+    units: ["gpu-hours", "gpu hours", "gpu-hour", "gpu-h", "gpuh", "h"],
+    display: |x, f| { fmt_grouped(x, f)?; f.write_str(" GPU-h") }
+);
+
+quantity!(
+    /// A span of wall-clock time. Prints in days ("21.3 days") or hours below a day.
+    TimeSpan, what: "time span", base: "seconds",
+    units: ["seconds", "second", "s"],
+    display: |x, f| {
+        let days = x / 86_400.0;
+        if days >= 1.0 {
+            let p = f.precision().unwrap_or(1);
+            write!(f, "{days:.p$} days")
+        } else {
+            let p = f.precision().unwrap_or(1);
+            write!(f, "{:.p$} hours", x / 3600.0)
+        }
+    }
+);
+
+quantity!(
+    /// Electrical power. Prints as "400 W".
+    Watts, what: "power", base: "watts",
+    units: ["watts", "watt", "w"],
+    display: |x, f| { fmt_grouped(x, f)?; f.write_str(" W") }
+);
+
+quantity!(
+    /// Energy. Base unit joules; prints in MWh ("449 MWh").
+    Energy, what: "energy", base: "joules",
+    units: ["joules", "joule", "j"],
+    display: |x, f| {
+        let mwh = x / 3.6e9;
+        match f.precision() {
+            Some(p) => write!(f, "{mwh:.p$} MWh"),
+            None => write!(f, "{} MWh", sig3(mwh)),
+        }
+    }
+);
+
+quantity!(
+    /// Greenhouse-gas emissions in kilograms of CO2-equivalent; prints in tonnes ("173 tCO2eq").
+    Emissions, what: "emissions amount", base: "kg CO2eq",
+    units: ["kgco2eq", "kg"],
+    display: |x, f| {
+        let t = x / 1000.0;
+        match f.precision() {
+            Some(p) => write!(f, "{t:.p$} tCO2eq"),
+            None => write!(f, "{} tCO2eq", sig3(t)),
+        }
+    }
+);
+
+quantity!(
+    /// Money in US dollars. Prints as "$1,234,567".
+    Usd, what: "amount of money", base: "US dollars",
+    units: ["usd", "$"],
+    display: |x, f| { f.write_str("$")?; fmt_grouped(x, f) }
+);
+
+impl TimeSpan {
+    /// From hours.
+    pub fn from_hours(hours: f64) -> Result<Self> {
+        check::positive("time span (hours)", hours)?;
+        TimeSpan::new(hours * 3600.0)
+    }
+    /// From days.
+    pub fn from_days(days: f64) -> Result<Self> {
+        check::positive("time span (days)", days)?;
+        TimeSpan::new(days * 86_400.0)
+    }
+    /// In hours.
+    pub fn hours(self) -> f64 {
+        self.0 / 3600.0
+    }
+    /// In days.
+    pub fn days(self) -> f64 {
+        self.0 / 86_400.0
+    }
+}
+
+impl Energy {
+    /// From kilowatt-hours.
+    pub fn from_kwh(kwh: f64) -> Result<Self> {
+        check::positive("energy (kWh)", kwh)?;
+        Energy::new(kwh * 3.6e6)
+    }
+    /// From megawatt-hours.
+    pub fn from_mwh(mwh: f64) -> Result<Self> {
+        check::positive("energy (MWh)", mwh)?;
+        Energy::new(mwh * 3.6e9)
+    }
+    /// In kilowatt-hours.
+    pub fn kwh(self) -> f64 {
+        self.0 / 3.6e6
+    }
+    /// In megawatt-hours.
+    pub fn mwh(self) -> f64 {
+        self.0 / 3.6e9
+    }
+}
+
+impl Emissions {
+    /// From tonnes of CO2-equivalent.
+    pub fn from_tonnes(t: f64) -> Result<Self> {
+        check::positive("emissions (tonnes)", t)?;
+        Emissions::new(t * 1000.0)
+    }
+    /// In tonnes of CO2-equivalent.
+    pub fn tonnes(self) -> f64 {
+        self.0 / 1000.0
+    }
+}
+
+impl FlopsPerSecond {
+    /// From teraFLOP/s (1e12 FLOP/s), the unit of datasheets.
+    pub fn from_tera(tflops: f64) -> Result<Self> {
+        check::positive("FLOP/s rate (TFLOP/s)", tflops)?;
+        FlopsPerSecond::new(tflops * 1e12)
+    }
+    /// In teraFLOP/s.
+    pub fn tera(self) -> f64 {
+        self.0 / 1e12
+    }
+}
+
+impl Params {
+    /// In billions, the unit model names use ("6.7" for LLaMA-7B).
+    pub fn billions(self) -> f64 {
+        self.0 / 1e9
+    }
+}
+
+impl Tokens {
+    /// In billions.
+    pub fn billions(self) -> f64 {
+        self.0 / 1e9
+    }
+    /// Tokens per parameter, D / N (Chinchilla-optimal is about 20).
+    pub fn per_param(self, n: Params) -> f64 {
+        self.0 / n.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_way_the_field_writes() {
+        assert_eq!("6.7B".parse::<Params>().unwrap().get(), 6.7e9);
+        assert_eq!("13B".parse::<Params>().unwrap().get(), 13e9);
+        assert_eq!("65.2e9".parse::<Params>().unwrap().get(), 65.2e9);
+        assert_eq!("1.4T".parse::<Tokens>().unwrap().get(), 1.4e12);
+        assert_eq!("1.4T tokens".parse::<Tokens>().unwrap().get(), 1.4e12);
+        assert_eq!("5.48e23".parse::<Flops>().unwrap().get(), 5.48e23);
+        assert_eq!("5.48e23 FLOPs".parse::<Flops>().unwrap().get(), 5.48e23);
+        assert_eq!("82,432 GPU-h".parse::<GpuHours>().unwrap().get(), 82_432.0);
+        assert_eq!("1,022,362".parse::<GpuHours>().unwrap().get(), 1_022_362.0);
+        assert_eq!(
+            "312 TFLOP/s".parse::<FlopsPerSecond>().unwrap().get(),
+            312e12
+        );
+        assert_eq!("350M".parse::<Params>().unwrap().get(), 350e6);
+    }
+
+    #[test]
+    fn rejects_garbage_naming_the_input() {
+        for bad in [
+            "", "six", "1.4X", "NaN", "inf", "-3B", "0", "1,2,3", "12,34", "1e400", "B", "1..2",
+        ] {
+            let e = bad.parse::<Params>().unwrap_err();
+            assert!(
+                matches!(&e, Error::Parse { input, .. } if input == bad),
+                "{bad:?} gave {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn prints_the_way_the_field_writes() {
+        assert_eq!(Params::new(6.7e9).unwrap().to_string(), "6.7B");
+        assert_eq!(Params::new(6_738_415_616.0).unwrap().to_string(), "6.74B");
+        assert_eq!(Params::new(65.2e9).unwrap().to_string(), "65.2B");
+        assert_eq!(Params::new(13e9).unwrap().to_string(), "13B");
+        assert_eq!(Params::new(999.7e9).unwrap().to_string(), "1T");
+        assert_eq!(Tokens::new(1.4e12).unwrap().to_string(), "1.4T");
+        assert_eq!(Flops::new(5.48e23).unwrap().to_string(), "5.48e23");
+        assert_eq!(Flops::new(6e23).unwrap().to_string(), "6e23");
+        assert_eq!(GpuHours::new(82_432.0).unwrap().to_string(), "82,432 GPU-h");
+        assert_eq!(
+            GpuHours::new(1_022_362.0).unwrap().to_string(),
+            "1,022,362 GPU-h"
+        );
+        assert_eq!(Energy::from_mwh(449.0).unwrap().to_string(), "449 MWh");
+        assert_eq!(
+            Emissions::from_tonnes(173.0).unwrap().to_string(),
+            "173 tCO2eq"
+        );
+        assert_eq!(format!("{:.1}", Params::new(6.738e9).unwrap()), "6.7B");
+    }
+
+    #[test]
+    fn constructors_validate() {
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1.0, 0.0, -0.0] {
+            assert!(Params::new(bad).is_err());
+            assert!(Tokens::new(bad).is_err());
+            assert!(Flops::new(bad).is_err());
+            assert!(GpuHours::new(bad).is_err());
+        }
+        assert!(Flops::new(1e308).unwrap().scale(10.0).is_err());
+    }
+
+    #[test]
+    fn serde_round_trips_and_validates() {
+        let n = Params::new(6_738_415_616.0).unwrap();
+        let s = serde_json::to_string(&n).unwrap();
+        assert_eq!(s, "6738415616.0");
+        assert_eq!(serde_json::from_str::<Params>(&s).unwrap(), n);
+        assert!(serde_json::from_str::<Params>("-1.0").is_err());
+    }
+}
