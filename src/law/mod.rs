@@ -12,7 +12,11 @@
 //! This layer depends only on [`crate::units`] and [`crate::data`]; fitting and
 //! queries build on it, never the reverse.
 
+pub mod calibration;
 pub mod chinchilla;
+pub mod continuation;
+pub mod data_constrained;
+pub mod kaplan;
 
 use crate::error::Result;
 use crate::units::{Flops, Params, Tokens};

@@ -1,0 +1,1 @@
+//! chinchilla (to be written).

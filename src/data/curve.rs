@@ -1,0 +1,1 @@
+//! curve (to be written).

@@ -1,0 +1,1 @@
+//! llama (to be written).

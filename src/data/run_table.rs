@@ -1,0 +1,1 @@
+//! run_table (to be written).

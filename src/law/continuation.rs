@@ -1,0 +1,1 @@
+//! continuation (to be written).

@@ -1,0 +1,1 @@
+//! data_constrained (to be written).

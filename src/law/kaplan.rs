@@ -1,0 +1,1 @@
+//! kaplan (to be written).
