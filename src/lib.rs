@@ -18,6 +18,7 @@
 //! | law | [`law`] | loss hypotheses: Chinchilla, Kaplan, data-constrained, curve continuations |
 //! | fit | [`fit`] | the Chinchilla fitting protocol, bootstrap draws |
 //! | query | [`prediction`], [`query`] | loss at a budget, inverse, optimal split, comparisons |
+//! | report | [`report`] | evcxr notebook display (HTML), SVG plots |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -37,5 +38,7 @@ pub mod law;
 
 pub mod prediction;
 pub mod query;
+
+pub mod report;
 
 pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! Reports: notebook display and plots (to be written).
