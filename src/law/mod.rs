@@ -90,4 +90,19 @@ pub trait LossHypothesis: Send + Sync + std::fmt::Debug {
     fn draws_into(&self, n: Params, d: Tokens, out: &mut Vec<f64>) -> Result<()>;
     /// The data behind the hypothesis.
     fn evidence(&self) -> &Evidence;
+    /// Caveats every prediction of this hypothesis must carry (e.g. the cosine-schedule
+    /// confound of curves read off a training run). Empty by default.
+    fn caveats(&self) -> Vec<Caveat> {
+        Vec::new()
+    }
+}
+
+/// A standing caveat of a hypothesis, attached to each of its predictions as a warning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Caveat {
+    /// Fitted to intermediate points of a cosine learning-rate schedule, which overstate
+    /// the loss of a run scheduled to end there (Hoffmann et al. 2022, App. B).
+    ScheduleConfound,
+    /// Any other caveat, in one sentence.
+    Note(String),
 }

@@ -1,1 +1,29 @@
-//! Queries (to be written).
+//! Queries: the questions isoflop answers, each with a band and warnings.
+//!
+//! | question | function |
+//! |---|---|
+//! | loss of N params on D tokens | [`predict`] |
+//! | loss at a compute budget (D = C / 6N) | [`predict_at_compute`] |
+//! | loss of N with another run's compute ("7B with 65B's compute") | [`predict_with_compute_of`] |
+//! | tokens and compute for N to reach a loss | [`tokens_to_reach`] |
+//! | compute-optimal N and D for a budget | [`compute_optimal`] |
+//! | overhead of a smaller-than-optimal model (de Vries 2023) | [`compute_overhead`] |
+//! | probability the small model beats the large one | [`probability_below`], [`probability_small_beats_large`] |
+//! | several hypotheses on one question | [`compare`] |
+//!
+//! Every answer's band comes from the hypothesis' parameter draws; a hypothesis
+//! without draws gets a zero-width band and a [`Warning::NoPublishedUncertainty`].
+//!
+//! [`Warning::NoPublishedUncertainty`]: crate::prediction::Warning::NoPublishedUncertainty
+
+mod compare;
+mod inverse;
+mod optimal;
+mod predict;
+mod versus;
+
+pub use compare::{compare, Answer, Comparison, ComparisonRow, Question};
+pub use inverse::{tokens_to_reach, TokensToReach};
+pub use optimal::{compute_optimal, compute_overhead, OptimalSplit, Overhead};
+pub use predict::{extrapolation, predict, predict_at_compute, predict_with_compute_of, Predictor};
+pub use versus::{probability_below, probability_small_beats_large, Probability};

@@ -1,0 +1,178 @@
+//! One question, several hypotheses, one table.
+
+use crate::error::{check, Result};
+use crate::law::LossHypothesis;
+use crate::prediction::Prediction;
+use crate::units::{Flops, Params, Tokens};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use super::inverse::{tokens_to_reach, TokensToReach};
+use super::predict::Predictor;
+
+/// A question to put to every hypothesis.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Question {
+    /// Loss of `params` trained on `tokens`.
+    LossAt {
+        /// Model size.
+        params: Params,
+        /// Training tokens.
+        tokens: Tokens,
+    },
+    /// Loss of `params` given a compute budget (D = C / 6N).
+    LossAtCompute {
+        /// Model size.
+        params: Params,
+        /// Training compute.
+        flops: Flops,
+    },
+    /// Tokens for `params` to reach a target loss.
+    TokensToReach {
+        /// Model size.
+        params: Params,
+        /// Target loss, nats/token.
+        target: f64,
+    },
+}
+
+impl fmt::Display for Question {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Question::LossAt { params, tokens } => {
+                write!(f, "loss of a {params} model trained on {tokens} tokens")
+            }
+            Question::LossAtCompute { params, flops } => {
+                write!(f, "loss of a {params} model given {flops} FLOPs")
+            }
+            Question::TokensToReach { params, target } => {
+                write!(f, "tokens for a {params} model to reach a loss of {target}")
+            }
+        }
+    }
+}
+
+/// What one hypothesis answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Answer {
+    /// A loss prediction.
+    Loss(Prediction),
+    /// A token count to reach a target.
+    Tokens(TokensToReach),
+    /// The hypothesis could not answer (e.g. a curve continuation of another model, or
+    /// a target below its floor); the reason in words.
+    Declined {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// One row of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonRow {
+    /// The hypothesis' stable id.
+    pub hypothesis: String,
+    /// Its assumption in one sentence.
+    pub assumption: String,
+    /// Its answer.
+    pub answer: Answer,
+}
+
+/// Several hypotheses' answers to one question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The question, in words.
+    pub question: String,
+    /// Band level.
+    pub level: f64,
+    /// One row per hypothesis, in the order given.
+    pub rows: Vec<ComparisonRow>,
+}
+
+/// Puts `question` to every hypothesis in `hypotheses`. A hypothesis that cannot
+/// answer gets a [`Answer::Declined`] row saying why; the call itself fails only on
+/// an invalid level.
+///
+/// ```
+/// use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
+/// use isoflop::query::{compare, Question};
+/// let a = ChinchillaHypothesis::hoffmann2022();
+/// let b = ChinchillaHypothesis::hoffmann2022_unrounded();
+/// let hs: Vec<&dyn LossHypothesis> = vec![&a, &b];
+/// let q = Question::LossAt { params: "6.7B".parse()?, tokens: "13.6T".parse()? };
+/// let table = compare(&hs, q, 0.9)?;
+/// assert_eq!(table.rows.len(), 2);
+/// println!("{table}");
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+pub fn compare(
+    hypotheses: &[&dyn LossHypothesis],
+    question: Question,
+    level: f64,
+) -> Result<Comparison> {
+    check::open_unit("band level", level)?;
+    let mut predictor = Predictor::new(level)?;
+    let rows = hypotheses
+        .iter()
+        .map(|h| {
+            let answer = match question {
+                Question::LossAt { params, tokens } => {
+                    predictor.predict(*h, params, tokens).map(Answer::Loss)
+                }
+                Question::LossAtCompute { params, flops } => {
+                    crate::compute::tokens_for_flops(params, flops)
+                        .and_then(|d| predictor.predict(*h, params, d))
+                        .map(Answer::Loss)
+                }
+                Question::TokensToReach { params, target } => {
+                    tokens_to_reach(*h, params, target, level).map(Answer::Tokens)
+                }
+            };
+            ComparisonRow {
+                hypothesis: h.id(),
+                assumption: h.assumption(),
+                answer: answer.unwrap_or_else(|e| Answer::Declined {
+                    reason: e.to_string(),
+                }),
+            }
+        })
+        .collect();
+    Ok(Comparison {
+        question: question.to_string(),
+        level,
+        rows,
+    })
+}
+
+impl fmt::Display for Comparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} ({:.0}% bands)", self.question, self.level * 100.0)?;
+        let width = self
+            .rows
+            .iter()
+            .map(|r| r.hypothesis.len())
+            .max()
+            .unwrap_or(10);
+        for r in &self.rows {
+            write!(f, "  {:width$}  ", r.hypothesis)?;
+            match &r.answer {
+                Answer::Loss(p) => {
+                    write!(f, "{:.3}  ({})", p.loss, p.extrapolation.description)?;
+                    for w in &p.warnings {
+                        write!(f, "\n  {:width$}    ! {w}", "")?;
+                    }
+                }
+                Answer::Tokens(t) => {
+                    write!(f, "{} tokens, {} FLOPs", t.tokens, t.flops)?;
+                    if let Some(b) = &t.tokens_band {
+                        write!(f, "  [{:.3e}, {:.3e}]", b.lo, b.hi)?;
+                    }
+                }
+                Answer::Declined { reason } => write!(f, "n/a: {reason}")?,
+            }
+            writeln!(f)?;
+        }
+        Ok(())
+    }
+}

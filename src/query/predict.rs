@@ -1,0 +1,224 @@
+//! Forward queries: the loss of a model of N parameters trained on D tokens.
+
+use crate::band::Band;
+use crate::error::{check, Error, Result};
+use crate::law::{Caveat, Evidence, LossHypothesis};
+use crate::prediction::{Extrapolation, Prediction, Warning};
+use crate::units::{Flops, Params, Tokens};
+
+/// How far (`n`, `d`) reaches beyond `evidence`: the largest ratio over tokens,
+/// compute (6ND) and parameters, and a sentence that says it.
+///
+/// ```
+/// use isoflop::law::Evidence;
+/// use isoflop::query::extrapolation;
+/// use isoflop::units::{Params, Tokens};
+/// let mut ev = Evidence::described("one curve");
+/// ev.max_tokens = Some(Tokens::new(1e12)?);
+/// let x = extrapolation(&ev, Params::new(6.7e9)?, Tokens::new(13.6e12)?);
+/// assert!((x.factor - 13.6).abs() < 1e-9);
+/// assert_eq!(x.description, "13.6x the longest observed run (1T tokens)");
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+pub fn extrapolation(evidence: &Evidence, n: Params, d: Tokens) -> Extrapolation {
+    let c = 6.0 * n.get() * d.get();
+    let mut best: Option<(f64, &str, String)> = None;
+    let mut consider = |factor: f64, axis: &'static str, text: String| {
+        if factor.is_finite() && best.as_ref().is_none_or(|b| factor > b.0) {
+            best = Some((factor, axis, text));
+        }
+    };
+    if let Some(m) = evidence.max_tokens {
+        consider(
+            d.get() / m.get(),
+            "tokens",
+            format!("the longest observed run ({m} tokens)"),
+        );
+    }
+    if let Some(m) = evidence.max_flops {
+        consider(
+            c / m.get(),
+            "compute",
+            format!("the largest observed compute ({m} FLOPs)"),
+        );
+    }
+    if let Some(m) = evidence.max_params {
+        consider(
+            n.get() / m.get(),
+            "parameters",
+            format!("the largest observed model ({m} params)"),
+        );
+    }
+    match best {
+        Some((factor, axis, text)) => Extrapolation {
+            factor,
+            axis: axis.to_string(),
+            description: format!("{}x {text}", round_factor(factor)),
+        },
+        None => Extrapolation {
+            factor: 1.0,
+            axis: "none".into(),
+            description: format!(
+                "unknown: the evidence ({}) gives no ranges",
+                evidence.description
+            ),
+        },
+    }
+}
+
+fn round_factor(f: f64) -> String {
+    if f >= 100.0 {
+        format!("{f:.0}")
+    } else if f >= 0.995 {
+        let s = format!("{f:.1}");
+        s.trim_end_matches(".0").to_string()
+    } else {
+        format!("{f:.2}")
+    }
+}
+
+/// Makes predictions, reusing one scratch buffer for the draws (use it in loops).
+///
+/// ```
+/// use isoflop::law::ChinchillaHypothesis;
+/// use isoflop::query::Predictor;
+/// use isoflop::units::{Params, Tokens};
+/// let h = ChinchillaHypothesis::hoffmann2022();
+/// let mut p = Predictor::new(0.9)?;
+/// for n in [1e9, 7e9, 70e9] {
+///     let pred = p.predict(&h, Params::new(n)?, Tokens::new(1.4e12)?)?;
+///     assert!(pred.loss.lo <= pred.loss.hi);
+/// }
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Predictor {
+    level: f64,
+    scratch: Vec<f64>,
+}
+
+impl Predictor {
+    /// A predictor whose bands cover `level` (in (0, 1), e.g. 0.9).
+    pub fn new(level: f64) -> Result<Self> {
+        check::open_unit("band level", level)?;
+        Ok(Predictor {
+            level,
+            scratch: Vec::new(),
+        })
+    }
+
+    /// The band level.
+    pub fn level(&self) -> f64 {
+        self.level
+    }
+
+    /// The loss of `n` parameters trained on `d` tokens under `h`, with band and warnings.
+    pub fn predict(&mut self, h: &dyn LossHypothesis, n: Params, d: Tokens) -> Result<Prediction> {
+        let flops = Flops::new(check::result(
+            "training compute 6ND",
+            6.0 * n.get() * d.get(),
+        )?)?;
+        let point = h.point(n, d)?;
+        let mut warnings = Vec::new();
+        let extrapolation = extrapolation(h.evidence(), n, d);
+        if extrapolation.factor > 1.0 {
+            warnings.push(Warning::BeyondData {
+                factor: extrapolation.factor,
+                axis: extrapolation.axis.clone(),
+            });
+        }
+        let loss = if h.draw_count() == 0 {
+            warnings.push(Warning::NoPublishedUncertainty);
+            Band::exact(point, self.level)?
+        } else {
+            h.draws_into(n, d, &mut self.scratch)?;
+            let before = self.scratch.len();
+            self.scratch.retain(|x| x.is_finite());
+            let dropped = before - self.scratch.len();
+            if dropped > 0 {
+                warnings.push(Warning::Impossible {
+                    reason: format!("{dropped} of {before} parameter draws gave a non-finite loss and were left out"),
+                });
+            }
+            if self.scratch.is_empty() {
+                return Err(Error::NonFinite("every parameter draw's loss"));
+            }
+            Band::from_draws(&mut self.scratch, self.level)?
+        };
+        if let Some(floor) = h.floor(n)? {
+            let lowest = point.min(loss.lo);
+            if lowest < floor {
+                warnings.push(Warning::BelowFloor {
+                    value: lowest,
+                    floor,
+                });
+            }
+        }
+        let lowest = point.min(loss.lo);
+        if lowest <= 0.0 {
+            warnings.push(Warning::Impossible {
+                reason: format!("a loss of {lowest:.4} nats/token is at or below zero"),
+            });
+        }
+        for c in h.caveats() {
+            warnings.push(match c {
+                Caveat::ScheduleConfound => Warning::ScheduleConfound,
+                Caveat::Note(s) => Warning::Note(s),
+            });
+        }
+        Ok(Prediction {
+            hypothesis: h.id(),
+            params: n,
+            tokens: d,
+            flops,
+            point,
+            loss,
+            extrapolation,
+            warnings,
+        })
+    }
+}
+
+/// The loss of a model with `n` parameters trained on `d` tokens under `h`, with a
+/// band at `level` (e.g. [`crate::band::DEFAULT_LEVEL`]) and warnings.
+///
+/// ```
+/// use isoflop::law::ChinchillaHypothesis;
+/// use isoflop::prediction::Warning;
+/// use isoflop::query::predict;
+/// use isoflop::units::{Params, Tokens};
+/// let h = ChinchillaHypothesis::hoffmann2022();
+/// let p = predict(&h, "70B".parse()?, "1.4T".parse()?, 0.9)?;
+/// assert!((p.point - 1.9367).abs() < 1e-3);
+/// // Hoffmann et al. published no uncertainty: the band has zero width, and says so.
+/// assert_eq!(p.loss.width(), 0.0);
+/// assert!(p.warnings.contains(&Warning::NoPublishedUncertainty));
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+pub fn predict(h: &dyn LossHypothesis, n: Params, d: Tokens, level: f64) -> Result<Prediction> {
+    Predictor::new(level)?.predict(h, n, d)
+}
+
+/// The loss of a model with `n` parameters given a training budget `c` (D = C / 6N).
+pub fn predict_at_compute(
+    h: &dyn LossHypothesis,
+    n: Params,
+    c: Flops,
+    level: f64,
+) -> Result<Prediction> {
+    let d = crate::compute::tokens_for_flops(n, c)?;
+    predict(h, n, d, level)
+}
+
+/// The loss of a model with `n` parameters given the compute (6ND) of another run of
+/// `other_n` parameters on `other_d` tokens: "7B with 65B's compute".
+pub fn predict_with_compute_of(
+    h: &dyn LossHypothesis,
+    n: Params,
+    other_n: Params,
+    other_d: Tokens,
+    level: f64,
+) -> Result<Prediction> {
+    let c = crate::compute::training_flops_6nd(other_n, other_d)?;
+    predict_at_compute(h, n, c, level)
+}

@@ -1,0 +1,110 @@
+//! Probabilities from the parameter draws: does the small model beat the large one?
+
+use crate::error::{check, Result};
+use crate::law::LossHypothesis;
+use crate::prediction::Warning;
+use crate::units::{Params, Tokens};
+use serde::{Deserialize, Serialize};
+
+/// A probability computed as the fraction of parameter draws for which an event holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Probability {
+    /// The hypothesis' stable id.
+    pub hypothesis: String,
+    /// What the event is, in words.
+    pub event: String,
+    /// Fraction of draws in which the event holds (0 or 1 without draws).
+    pub probability: f64,
+    /// Number of draws it was computed from (0 = point estimate only).
+    pub draws: usize,
+    /// Whether the event holds under the point estimate.
+    pub point_verdict: bool,
+    /// Everything a user must know.
+    pub warnings: Vec<Warning>,
+}
+
+/// The probability, over `h`'s parameter draws, that a model of `n` parameters trained on
+/// `d` tokens reaches a loss below `threshold` (e.g. the 65B's observed final loss).
+///
+/// ```
+/// use isoflop::law::ChinchillaHypothesis;
+/// use isoflop::query::probability_below;
+/// let h = ChinchillaHypothesis::hoffmann2022();
+/// let p = probability_below(&h, "6.7B".parse()?, "13.6T".parse()?, 1.9)?;
+/// assert_eq!(p.draws, 0); // no published uncertainty: a point verdict, flagged
+/// assert!(!p.warnings.is_empty());
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+pub fn probability_below(
+    h: &dyn LossHypothesis,
+    n: Params,
+    d: Tokens,
+    threshold: f64,
+) -> Result<Probability> {
+    check::finite("loss threshold", threshold)?;
+    let point_verdict = h.point(n, d)? < threshold;
+    let event = format!("a {n} model on {d} tokens reaches a loss below {threshold:.4}");
+    let mut draws = Vec::new();
+    h.draws_into(n, d, &mut draws)?;
+    Ok(from_indicator(
+        h,
+        event,
+        point_verdict,
+        draws.iter().map(|&l| l < threshold),
+    ))
+}
+
+/// The probability, over `h`'s parameter draws, that a model of `small` parameters given
+/// the compute of a `large` model trained on `large_tokens` (C = 6 N_large D_large)
+/// reaches a lower loss than the large model. Each draw is one parameter set applied to
+/// both models, so their errors are correlated as they should be.
+pub fn probability_small_beats_large(
+    h: &dyn LossHypothesis,
+    small: Params,
+    large: Params,
+    large_tokens: Tokens,
+) -> Result<Probability> {
+    let c = crate::compute::training_flops_6nd(large, large_tokens)?;
+    let small_tokens = crate::compute::tokens_for_flops(small, c)?;
+    let point_verdict = h.point(small, small_tokens)? < h.point(large, large_tokens)?;
+    let event = format!(
+        "a {small} model on {small_tokens} tokens beats a {large} model on {large_tokens} tokens (same compute {c} FLOPs)"
+    );
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    h.draws_into(small, small_tokens, &mut a)?;
+    h.draws_into(large, large_tokens, &mut b)?;
+    Ok(from_indicator(
+        h,
+        event,
+        point_verdict,
+        a.iter().zip(&b).map(|(x, y)| x < y),
+    ))
+}
+
+fn from_indicator(
+    h: &dyn LossHypothesis,
+    event: String,
+    point_verdict: bool,
+    hits: impl Iterator<Item = bool>,
+) -> Probability {
+    let (mut yes, mut total) = (0usize, 0usize);
+    for hit in hits {
+        total += 1;
+        yes += usize::from(hit);
+    }
+    let mut warnings = Vec::new();
+    let probability = if total == 0 {
+        warnings.push(Warning::NoPublishedUncertainty);
+        f64::from(u8::from(point_verdict))
+    } else {
+        yes as f64 / total as f64
+    };
+    Probability {
+        hypothesis: h.id(),
+        event,
+        probability,
+        draws: total,
+        point_verdict,
+        warnings,
+    }
+}
