@@ -288,6 +288,45 @@ impl LossHypothesis for ChinchillaHypothesis {
     }
 }
 
+/// The Epoch AI replication's published fit (appended by the fitting engine, issue 4).
+impl ChinchillaLaw {
+    /// Besiroglu, Erdil, Barnett, You 2024, "Chinchilla Scaling: A replication attempt"
+    /// (arXiv:2404.10102), Table 1 point estimates: A = 482.01, B = 2085.43, E = 1.82,
+    /// α = 0.3478, β = 0.3658. The unrounded values are the printed output of the
+    /// replication's notebook (github.com/epoch-research/analyzing-chinchilla, commit 9225883,
+    /// `data_analysis.ipynb`): ln A = 6.17795598, ln B = 7.64273236, ln E = 0.59711196,
+    /// α = 0.34781303, β = 0.36585412, i.e. A = 482.006, B = 2085.434, E = 1.81686.
+    ///
+    /// ```
+    /// use isoflop::law::ChinchillaLaw;
+    /// let l = ChinchillaLaw::besiroglu2024();
+    /// assert!((l.a() - 482.01).abs() < 0.01 && (l.b() - 2085.43).abs() < 0.01);
+    /// ```
+    pub fn besiroglu2024() -> Self {
+        ChinchillaLaw {
+            e: 0.59711196f64.exp(),
+            a: 6.17795598f64.exp(),
+            b: 7.64273236f64.exp(),
+            alpha: 0.34781303,
+            beta: 0.36585412,
+        }
+    }
+}
+
+impl ChinchillaHypothesis {
+    /// Besiroglu et al. 2024 as published ([`ChinchillaLaw::besiroglu2024`]), without draws
+    /// ([`Uncertainty::None`]); `isoflop::fit::replication::besiroglu2024` refits the bundled
+    /// data with bootstrap draws instead.
+    pub fn besiroglu2024_published() -> Self {
+        ChinchillaHypothesis {
+            id: "chinchilla-besiroglu2024-published".into(),
+            source: "Besiroglu et al. 2024, arXiv:2404.10102, Table 1 (unrounded from the replication notebook, epoch-research/analyzing-chinchilla@9225883)".into(),
+            law: ChinchillaLaw::besiroglu2024(),
+            ..ChinchillaHypothesis::hoffmann2022()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,235 @@
+//! Fits the Chinchilla law to the bundled Epoch AI digitisation (240 runs, the replication's
+//! protocol) with bootstrap standard errors, and prints timings.
+//!
+//! ```text
+//! cargo run --release --example fit_chinchilla                  # screened grid + 4,000 bootstrap refits
+//! cargo run --release --example fit_chinchilla -- --full-grid   # the exact 4,500-start protocol
+//! cargo run --release --example fit_chinchilla -- --bootstrap 0 --json
+//! cargo run --release --example fit_chinchilla -- --csv runs.csv
+//! cargo run --release --example fit_chinchilla -- --subset 100 --json   # timing of 100 grid starts
+//! ```
+//!
+//! `--subset K` times L-BFGS from K evenly spaced grid starts (every 4500/K-th), one thread,
+//! for the side-by-side comparison with SciPy in `benches/scipy_reference.py`.
+
+use isoflop::data::chinchilla;
+use isoflop::data::run_table::RunTable;
+use isoflop::fit::objective::ChinchillaObjective;
+use isoflop::fit::protocol::hoffmann_grid;
+use isoflop::fit::solver::{minimize, SolverOptions};
+use isoflop::fit::{bootstrap, fit_chinchilla, Estimates, FitOptions};
+use serde_json::json;
+use std::process::ExitCode;
+use std::time::Instant;
+
+struct Args {
+    bootstrap: usize,
+    full_grid: bool,
+    csv: Option<String>,
+    json: bool,
+    subset: Option<usize>,
+    seed: u64,
+}
+
+const USAGE: &str = "usage: fit_chinchilla [--bootstrap N] [--full-grid] [--csv PATH] [--json] [--seed S] [--subset K]";
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        bootstrap: 4000,
+        full_grid: false,
+        csv: None,
+        json: false,
+        subset: None,
+        seed: 42,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
+        match flag.as_str() {
+            "--bootstrap" => {
+                let v = value("--bootstrap")?;
+                args.bootstrap = v.parse().map_err(|_| {
+                    format!("--bootstrap takes a whole number >= 0, got {v:?}\n{USAGE}")
+                })?;
+            }
+            "--seed" => {
+                let v = value("--seed")?;
+                args.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed takes a whole number, got {v:?}\n{USAGE}"))?;
+            }
+            "--subset" => {
+                let v = value("--subset")?;
+                args.subset = match v.parse::<usize>() {
+                    Ok(k) if (1..=4500).contains(&k) => Some(k),
+                    _ => return Err(format!("--subset takes 1..=4500, got {v:?}\n{USAGE}")),
+                };
+            }
+            "--csv" => args.csv = Some(value("--csv")?),
+            "--full-grid" => args.full_grid = true,
+            "--json" => args.json = true,
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown flag {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> isoflop::Result<()> {
+    let (runs, label) = match &args.csv {
+        Some(path) => (RunTable::from_csv_path(path)?, path.clone()),
+        None => (
+            chinchilla::replication_runs(),
+            "bundled Chinchilla runs (Epoch AI digitisation), 5 highest losses dropped".into(),
+        ),
+    };
+    if let Some(k) = args.subset {
+        return subset_timing(&runs, k, args.json);
+    }
+    let options = if args.full_grid {
+        FitOptions::full_grid()
+    } else {
+        FitOptions::default()
+    };
+    let t0 = Instant::now();
+    let fit = fit_chinchilla(&runs, &options)?;
+    let fit_secs = t0.elapsed().as_secs_f64();
+    let est = Estimates::from(&fit.law);
+
+    let boot = if args.bootstrap > 0 {
+        let t1 = Instant::now();
+        let b = bootstrap(&runs, &fit, args.bootstrap, args.seed)?;
+        Some((b, t1.elapsed().as_secs_f64()))
+    } else {
+        None
+    };
+
+    if args.json {
+        let mut out = json!({
+            "estimates": est,
+            "objective": fit.objective,
+            "status": fit.status,
+            "runs": runs.len(),
+            "strategy": if args.full_grid { "full-grid" } else { "screened" },
+            "fit_seconds": fit_secs,
+            "diagnostics": fit.diagnostics,
+        });
+        if let Some((b, secs)) = &boot {
+            out["std_errors"] = json!(b.std_errors()?);
+            out["intervals_95"] = json!(b.intervals(0.95)?);
+            out["bootstrap"] = json!({
+                "requested": args.bootstrap, "kept": b.draws().len(), "failed": b.failed(),
+                "not_converged": b.not_converged(), "seed": args.seed, "seconds": secs,
+            });
+        }
+        println!("{out}");
+        return Ok(());
+    }
+
+    println!("data: {label} ({} runs)", runs.len());
+    println!(
+        "strategy: {}",
+        if args.full_grid {
+            "full grid, L-BFGS from all 4,500 starts (Hoffmann et al. 2022, App. D.2)"
+        } else {
+            "screened grid: objective at all 4,500 starts, L-BFGS from the best 32"
+        }
+    );
+    let d = &fit.diagnostics;
+    println!(
+        "status: {:?}; objective {:.10e}; {} L-BFGS iterations; |grad| {:.1e}; {} of {} refined starts reached the best optimum ({} failed)",
+        fit.status, fit.objective, d.iterations, d.grad_norm, d.starts_at_best, d.starts_tried, d.starts_failed
+    );
+    println!("fit time: {:.1} ms", fit_secs * 1e3);
+    println!();
+    let names = ["E", "A", "B", "alpha", "beta"];
+    match &boot {
+        None => {
+            for (n, v) in names.iter().zip(est.to_array()) {
+                println!("{n:>6} = {v:.5}");
+            }
+        }
+        Some((b, secs)) => {
+            let se = b.std_errors()?.to_array();
+            let ci = b.intervals(0.95)?;
+            let bands = [ci.e, ci.a, ci.b, ci.alpha, ci.beta];
+            println!(
+                "{:>6}  {:>12}  {:>10}  {:>25}",
+                "", "estimate", "std error", "95% interval (2.5, 97.5)"
+            );
+            for (i, n) in names.iter().enumerate() {
+                println!(
+                    "{n:>6}  {:>12.5}  {:>10.5}  ({:>10.5}, {:>10.5})",
+                    est.to_array()[i],
+                    se[i],
+                    bands[i].lo,
+                    bands[i].hi
+                );
+            }
+            println!();
+            println!(
+                "bootstrap: {} refits (seed {}), {} kept, {} failed, {} not converged; {:.1} ms ({:.3} ms per refit)",
+                args.bootstrap,
+                args.seed,
+                b.draws().len(),
+                b.failed(),
+                b.not_converged(),
+                secs * 1e3,
+                secs * 1e3 / args.bootstrap as f64
+            );
+        }
+    }
+    println!();
+    println!("targets (issue 4, 2-core machine): protocol answer < 200 ms, full grid < 3 s, 4,000 refits < 1.5 s");
+    Ok(())
+}
+
+/// L-BFGS from every (4500/k)-th grid start on one thread, for the SciPy comparison.
+fn subset_timing(runs: &RunTable, k: usize, json: bool) -> isoflop::Result<()> {
+    runs.check_fittable(5)?;
+    let objective = ChinchillaObjective::new(runs);
+    let grid = hoffmann_grid();
+    let step = grid.len() / k;
+    let starts: Vec<&Vec<f64>> = grid.iter().step_by(step).take(k).collect();
+    let options = SolverOptions::default();
+    let t0 = Instant::now();
+    let mut best = f64::INFINITY;
+    for s in &starts {
+        best = best.min(minimize(&objective, s, &options).cost);
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    if json {
+        println!(
+            "{}",
+            json!({"starts": starts.len(), "seconds": secs, "per_start_ms": secs * 1e3 / starts.len() as f64, "best_objective": best})
+        );
+    } else {
+        println!(
+            "{} starts on one thread: {:.1} ms ({:.3} ms per start); best objective {best:.10e}",
+            starts.len(),
+            secs * 1e3,
+            secs * 1e3 / starts.len() as f64
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,390 @@
+//! Fitting objectives: the problem (cost and gradient), separate from the solver.
+//!
+//! Every law is fitted the way Hoffmann et al. 2022 (arXiv:2203.15556, Sec. 3.3 and
+//! App. D.2) fit theirs: minimise the sum over runs of Huber_δ(ln L̂_i − ln L_i), δ = 10⁻³,
+//! where ln L̂ is the law's log-loss prediction. Summed, not averaged, as in Besiroglu et
+//! al. 2024 (arXiv:2404.10102): the average's tiny scale made the original optimiser stop early.
+//!
+//! [`Objective::cost_grad`] computes the cost and its analytic gradient in one pass over
+//! the data without allocating.
+
+use crate::data::run_table::RunTable;
+
+/// The Huber threshold δ of Hoffmann et al. 2022 (App. D.2): 10⁻³.
+pub const HUBER_DELTA: f64 = 1e-3;
+
+/// Huber loss of residual `r` and its derivative: ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond.
+///
+/// ```
+/// use isoflop::fit::objective::huber;
+/// assert_eq!(huber(0.0005, 1e-3), (0.5 * 0.0005 * 0.0005, 0.0005));
+/// assert_eq!(huber(-0.01, 1e-3), (1e-3 * (0.01 - 0.5e-3), -1e-3));
+/// ```
+#[inline]
+pub fn huber(r: f64, delta: f64) -> (f64, f64) {
+    if r.abs() <= delta {
+        (0.5 * r * r, r)
+    } else {
+        (delta * (r.abs() - 0.5 * delta), delta.copysign(r))
+    }
+}
+
+/// A smooth-enough objective over a fixed-dimension parameter vector.
+pub trait Objective: Sync {
+    /// Number of parameters.
+    fn dim(&self) -> usize;
+    /// Cost at `x`; writes the gradient into `grad` (length [`Objective::dim`]).
+    /// Returns a non-finite cost where the model is undefined (e.g. a zero exponent).
+    fn cost_grad(&self, x: &[f64], grad: &mut [f64]) -> f64;
+    /// Cost alone, skipping the gradient where that is cheaper.
+    fn cost(&self, x: &[f64]) -> f64;
+}
+
+/// Log-space data shared by the objectives: ln N, ln D, ln L and a weight per run.
+///
+/// The weight is how many times the run counts in the sum: 1 for a plain table, the
+/// multiplicity for a bootstrap resample (a resample of n runs holds about 0.63 n distinct
+/// ones, so weighting saves about a third of every pass).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogData {
+    /// ln N per run.
+    ln_n: Vec<f64>,
+    /// ln D per run.
+    ln_d: Vec<f64>,
+    /// ln L per run.
+    ln_loss: Vec<f64>,
+    /// Weight (multiplicity) per run.
+    weight: Vec<f64>,
+}
+
+impl LogData {
+    /// The logs of a validated table.
+    pub fn from_table(table: &RunTable) -> LogData {
+        LogData {
+            ln_n: table.iter().map(|r| r.n.get().ln()).collect(),
+            ln_d: table.iter().map(|r| r.d.get().ln()).collect(),
+            ln_loss: table.iter().map(|r| r.loss.ln()).collect(),
+            weight: vec![1.0; table.len()],
+        }
+    }
+
+    /// Number of runs.
+    pub fn len(&self) -> usize {
+        self.ln_loss.len()
+    }
+
+    /// Whether there are no runs.
+    pub fn is_empty(&self) -> bool {
+        self.ln_loss.is_empty()
+    }
+
+    /// Overwrites `self` with the runs of `source` at `indices` (a bootstrap resample, repeats
+    /// allowed), stored once per distinct run with its multiplicity as weight, reusing
+    /// `self`'s buffers. `counts` is scratch space. Out-of-range indices are ignored (callers
+    /// draw them from `0..source.len()`).
+    pub fn fill_resample(&mut self, source: &LogData, indices: &[usize], counts: &mut Vec<u32>) {
+        counts.clear();
+        counts.resize(source.len(), 0);
+        for &i in indices {
+            if let Some(c) = counts.get_mut(i) {
+                *c += 1;
+            }
+        }
+        self.ln_n.clear();
+        self.ln_d.clear();
+        self.ln_loss.clear();
+        self.weight.clear();
+        for ((n, d, l, w), &c) in source.rows().zip(counts.iter()) {
+            if c > 0 {
+                self.ln_n.push(n);
+                self.ln_d.push(d);
+                self.ln_loss.push(l);
+                self.weight.push(w * f64::from(c));
+            }
+        }
+    }
+
+    /// Iterates over (ln N, ln D, ln L, weight).
+    #[inline]
+    fn rows(&self) -> impl Iterator<Item = (f64, f64, f64, f64)> + '_ {
+        self.ln_n
+            .iter()
+            .zip(&self.ln_d)
+            .zip(&self.ln_loss)
+            .zip(&self.weight)
+            .map(|(((&n, &d), &l), &w)| (n, d, l, w))
+    }
+}
+
+/// The Chinchilla objective in the LSE parameterisation of Hoffmann et al. 2022 (App. D.2):
+/// ln L̂ = LSE(a − α ln N, b − β ln D, e), parameters `x = [a, b, e, alpha, beta]`
+/// with A = eᵃ, B = eᵇ, E = eᵉ.
+///
+/// ```
+/// use isoflop::fit::objective::{ChinchillaObjective, Objective};
+/// use isoflop::data::chinchilla;
+/// let obj = ChinchillaObjective::new(&chinchilla::replication_runs());
+/// let mut g = [0.0; 5];
+/// let c = obj.cost_grad(&[6.17, 7.67, 0.597, 0.347, 0.367], &mut g);
+/// assert!(c > 0.0 && c < 2e-3);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChinchillaObjective {
+    data: LogData,
+    delta: f64,
+}
+
+/// Number of Chinchilla parameters: a, b, e, α, β.
+pub const CHINCHILLA_DIM: usize = 5;
+
+impl ChinchillaObjective {
+    /// The objective on `table` with δ = [`HUBER_DELTA`].
+    pub fn new(table: &RunTable) -> Self {
+        Self::from_logs(LogData::from_table(table))
+    }
+
+    /// The objective on prepared log data.
+    pub fn from_logs(data: LogData) -> Self {
+        ChinchillaObjective {
+            data,
+            delta: HUBER_DELTA,
+        }
+    }
+
+    /// The data.
+    pub fn data(&self) -> &LogData {
+        &self.data
+    }
+
+    /// Mutable data, to refill with a resample without reallocating.
+    pub fn data_mut(&mut self) -> &mut LogData {
+        &mut self.data
+    }
+
+    /// Log-loss residuals ln L̂_i − ln L_i at `x`.
+    pub fn residuals(&self, x: &[f64; CHINCHILLA_DIM]) -> Vec<f64> {
+        self.data
+            .rows()
+            .map(|(ln_n, ln_d, ln_l, _)| {
+                lse3(x[0] - x[3] * ln_n, x[1] - x[4] * ln_d, x[2]).0 - ln_l
+            })
+            .collect()
+    }
+}
+
+/// Numerically stable ln(eᵘ + eᵛ + eʷ) and the softmax weights of u, v, w.
+#[inline]
+fn lse3(u: f64, v: f64, w: f64) -> (f64, [f64; 3]) {
+    let m = u.max(v).max(w);
+    let (eu, ev, ew) = ((u - m).exp(), (v - m).exp(), (w - m).exp());
+    let s = eu + ev + ew;
+    let inv = 1.0 / s;
+    (m + s.ln(), [eu * inv, ev * inv, ew * inv])
+}
+
+/// [`lse3`] with eʷ precomputed: sums the exponentials directly (two `exp` and one `ln` per
+/// run) and falls back to the max-shifted form when that would overflow or underflow, so it
+/// is as stable as [`lse3`].
+#[inline]
+fn lse3_fast(u: f64, v: f64, w: f64, exp_w: f64) -> (f64, [f64; 3]) {
+    let (eu, ev) = (u.exp(), v.exp());
+    let s = eu + ev + exp_w;
+    if s.is_finite() && s > 1e-290 {
+        let inv = 1.0 / s;
+        (s.ln(), [eu * inv, ev * inv, exp_w * inv])
+    } else {
+        lse3(u, v, w)
+    }
+}
+
+/// Numerically stable ln(eᵘ + eᵛ) and the softmax weights.
+#[inline]
+fn lse2(u: f64, v: f64) -> (f64, [f64; 2]) {
+    let m = u.max(v);
+    let (eu, ev) = ((u - m).exp(), (v - m).exp());
+    let s = eu + ev;
+    (m + s.ln(), [eu / s, ev / s])
+}
+
+impl Objective for ChinchillaObjective {
+    fn dim(&self) -> usize {
+        CHINCHILLA_DIM
+    }
+
+    fn cost_grad(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        let (a, b, e, alpha, beta) = (x[0], x[1], x[2], x[3], x[4]);
+        let big_e = e.exp();
+        let d = &self.data;
+        let mut g = [0.0; CHINCHILLA_DIM];
+        let mut cost = 0.0;
+        for (ln_n, ln_d, ln_l, weight) in d.rows() {
+            let (u, v) = (a - alpha * ln_n, b - beta * ln_d);
+            let (pred, w) = lse3_fast(u, v, e, big_e);
+            let (h, dh) = huber(pred - ln_l, self.delta);
+            let dh = weight * dh;
+            cost += weight * h;
+            g[0] += dh * w[0];
+            g[1] += dh * w[1];
+            g[2] += dh * w[2];
+            g[3] -= dh * w[0] * ln_n;
+            g[4] -= dh * w[1] * ln_d;
+        }
+        grad[..CHINCHILLA_DIM].copy_from_slice(&g);
+        cost
+    }
+
+    fn cost(&self, x: &[f64]) -> f64 {
+        let (a, b, e, alpha, beta) = (x[0], x[1], x[2], x[3], x[4]);
+        let big_e = e.exp();
+        let d = &self.data;
+        d.rows()
+            .map(|(ln_n, ln_d, ln_l, weight)| {
+                let (pred, _) = lse3_fast(a - alpha * ln_n, b - beta * ln_d, e, big_e);
+                weight * huber(pred - ln_l, self.delta).0
+            })
+            .sum()
+    }
+}
+
+/// Kaplan et al. 2020 (arXiv:2001.08361, Eq. 1.5) in log form:
+/// ln L̂ = α_D · LSE((α_N/α_D)(ln N_c − ln N), ln D_c − ln D),
+/// parameters `x = [ln N_c, ln D_c, alpha_n, alpha_d]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KaplanObjective {
+    data: LogData,
+    delta: f64,
+}
+
+/// Number of Kaplan parameters: ln N_c, ln D_c, α_N, α_D.
+pub const KAPLAN_DIM: usize = 4;
+
+impl KaplanObjective {
+    /// The objective on `table` with δ = [`HUBER_DELTA`].
+    pub fn new(table: &RunTable) -> Self {
+        KaplanObjective {
+            data: LogData::from_table(table),
+            delta: HUBER_DELTA,
+        }
+    }
+}
+
+impl Objective for KaplanObjective {
+    fn dim(&self) -> usize {
+        KAPLAN_DIM
+    }
+
+    fn cost_grad(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        let (ln_nc, ln_dc, an, ad) = (x[0], x[1], x[2], x[3]);
+        if ad.abs() < 1e-12 {
+            grad[..KAPLAN_DIM].fill(0.0);
+            return f64::INFINITY;
+        }
+        let ratio = an / ad;
+        let d = &self.data;
+        let mut g = [0.0; KAPLAN_DIM];
+        let mut cost = 0.0;
+        for (ln_n, ln_d, ln_l, weight) in d.rows() {
+            let u = ratio * (ln_nc - ln_n);
+            let (s, w) = lse2(u, ln_dc - ln_d);
+            let (h, dh) = huber(ad * s - ln_l, self.delta);
+            let dh = weight * dh;
+            cost += weight * h;
+            g[0] += dh * an * w[0];
+            g[1] += dh * ad * w[1];
+            g[2] += dh * w[0] * (ln_nc - ln_n);
+            g[3] += dh * (s - w[0] * u);
+        }
+        grad[..KAPLAN_DIM].copy_from_slice(&g);
+        cost
+    }
+
+    fn cost(&self, x: &[f64]) -> f64 {
+        let mut g = [0.0; KAPLAN_DIM];
+        self.cost_grad(x, &mut g)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> RunTable {
+        let rows: Vec<(f64, f64, f64)> = (0..12)
+            .map(|i| {
+                let n = 1e8 * 2f64.powi(i % 4);
+                let d = 2e9 * 3f64.powi(i / 4);
+                (
+                    n,
+                    d,
+                    1.8 + 400.0 / n.powf(0.33) + 900.0 / d.powf(0.3) + 0.003 * (i as f64).sin(),
+                )
+            })
+            .collect();
+        RunTable::from_rows(&rows).unwrap()
+    }
+
+    fn check_gradient(obj: &dyn Objective, x: &[f64]) {
+        let mut g = vec![0.0; obj.dim()];
+        let c = obj.cost_grad(x, &mut g);
+        assert!((c - obj.cost(x)).abs() <= 1e-14 * c.abs().max(1e-300));
+        for k in 0..obj.dim() {
+            let h = 1e-6 * x[k].abs().max(1.0);
+            let (mut xp, mut xm) = (x.to_vec(), x.to_vec());
+            xp[k] += h;
+            xm[k] -= h;
+            let fd = (obj.cost(&xp) - obj.cost(&xm)) / (2.0 * h);
+            assert!(
+                (fd - g[k]).abs() <= 1e-5 * g[k].abs().max(1e-6),
+                "param {k}: analytic {} vs finite-difference {fd}",
+                g[k]
+            );
+        }
+    }
+
+    #[test]
+    fn chinchilla_gradient_matches_finite_differences() {
+        let obj = ChinchillaObjective::new(&table());
+        check_gradient(&obj, &[6.0, 7.0, 0.6, 0.34, 0.29]);
+        check_gradient(&obj, &[2.0, 9.0, -0.5, 0.8, 0.5]);
+    }
+
+    #[test]
+    fn kaplan_gradient_matches_finite_differences() {
+        let obj = KaplanObjective::new(&table());
+        check_gradient(&obj, &[30.0, 28.0, 0.08, 0.1]);
+        check_gradient(&obj, &[25.0, 22.0, 0.3, 0.2]);
+    }
+
+    #[test]
+    fn weighted_resample_equals_the_repeated_table() {
+        let t = table();
+        let idx = [0, 0, 3, 5, 5, 5, 7, 11, 2, 2, 9, 1];
+        let repeated = ChinchillaObjective::new(&t.select(&idx).unwrap());
+        let mut weighted = ChinchillaObjective::from_logs(LogData::default());
+        weighted
+            .data_mut()
+            .fill_resample(&LogData::from_table(&t), &idx, &mut Vec::new());
+        assert_eq!(weighted.data().len(), 8);
+        let x = [6.0, 7.0, 0.6, 0.34, 0.29];
+        let (mut g1, mut g2) = ([0.0; 5], [0.0; 5]);
+        let (c1, c2) = (
+            repeated.cost_grad(&x, &mut g1),
+            weighted.cost_grad(&x, &mut g2),
+        );
+        assert!((c1 - c2).abs() <= 1e-14 * c1);
+        for k in 0..5 {
+            assert!((g1[k] - g2[k]).abs() <= 1e-12 * g1[k].abs().max(1e-9));
+        }
+    }
+
+    #[test]
+    fn lse_is_stable_for_huge_arguments() {
+        let (v, w) = lse3_fast(1000.0, 999.0, -1000.0, (-1000f64).exp());
+        assert!(v.is_finite() && (w[0] + w[1] + w[2] - 1.0).abs() < 1e-15);
+        let (v2, _) = lse3_fast(-800.0, -801.0, -900.0, (-900f64).exp());
+        assert!((v2 - (-800.0 + (1.0 + (-1f64).exp()).ln())).abs() < 1e-12);
+        let (v, w) = lse3(1000.0, 999.0, -1000.0);
+        assert!(v.is_finite() && (w[0] + w[1] + w[2] - 1.0).abs() < 1e-15);
+        assert!((v - (1000.0 + (1.0 + (-1f64).exp()).ln())).abs() < 1e-12);
+    }
+}
