@@ -26,14 +26,24 @@
 //! bins share the same data order, learning-rate phase and loss spikes, and the
 //! misfit of a smooth form is itself smooth. Classical i.i.d. OLS standard errors
 //! (Student-t) treat n points as n independent pieces of evidence and come out far
-//! too narrow. isoflop therefore draws parameters from a **moving-block bootstrap
-//! over the residuals** (Künsch 1989): the fitted curve plus residuals resampled in
-//! contiguous blocks of length ℓ (default ⌈√n⌉, conservative next to the n^(1/3)
-//! rate that is optimal for short-range dependence), refitted each time. Draws are
+//! too narrow. isoflop therefore draws parameters from a **circular block
+//! bootstrap over the residuals** (Künsch 1989; Politis & Romano 1992): the fitted
+//! curve plus residuals resampled in contiguous blocks of ℓ points (wrapping
+//! around, so the end of the curve is resampled as often as the middle), refitted
+//! each time. ℓ is chosen from the residuals' own autocorrelation by the automatic
+//! rule of Politis & White (2004, corrected 2009) unless set in the options; the
+//! residuals are inflated by √(n/(n−p)) for the p fitted parameters. Draws are
 //! reproducible: draw k uses `ChaCha8Rng` seeded with the options' seed on stream
 //! k, so results do not depend on thread scheduling. The i.i.d. Student-t interval
-//! of the slope is still available for comparison
-//! ([`Continuation::iid_slope_interval`]).
+//! of the slope is available for comparison ([`Continuation::iid_slope_interval`]);
+//! on the LLaMA-7B curve it is several times narrower than the bootstrap spread.
+//!
+//! **Measured coverage.** On synthetic curves with AR(1) noise (lag-1 correlation
+//! 0.8, 141 points, i.e. only ~16 effectively independent ones) the 90% band
+//! covered the truth in 70-80% of 40 trials, at the end of the data and at 2x
+//! beyond it (`tests/laws_continuation.rs`). Block bootstraps undercover when the
+//! effective sample is this small; read the bands as lower bounds on the noise
+//! uncertainty.
 //!
 //! The bootstrap captures the noise of *this* curve, not the choice of form (that
 //! is what comparing the three continuations is for) nor the schedule caveat: a
@@ -116,7 +126,8 @@ pub struct ContinuationOptions {
     pub start: Tokens,
     /// Number of bootstrap draws (default 2,000; at least 2).
     pub draws: usize,
-    /// Block length ℓ in points (default `None`: ⌈√n⌉, at most n/2, at least 1).
+    /// Block length ℓ in points (default `None`: chosen from the residuals'
+    /// autocorrelation by the Politis–White rule, between 1 and min(3√n, n/3)).
     pub block_len: Option<usize>,
     /// Seed of the bootstrap (default 20230227, LLaMA-1's arXiv date).
     pub seed: u64,
@@ -190,6 +201,56 @@ pub struct Continuation {
     residual_rms: f64,
     iid_slope: Option<(f64, f64, usize)>,
     evidence: Evidence,
+}
+
+/// Automatic block length of Politis & White (2004, Econometric Reviews 23(1)),
+/// with the correction of Patton, Politis & White (2009), for the circular block
+/// bootstrap: b = (2 G² / D)^(1/3) n^(1/3), G = Σ λ(k/M) |k| R(k), D = (4/3) g²,
+/// g = Σ λ(k/M) R(k), with the flat-top lag window λ and M = 2 m̂, where m̂ is the
+/// first lag after which K_n = max(5, ⌈√log10 n⌉) autocorrelations in a row are
+/// insignificant (|ρ| < 2 √(log10 n / n)). Clamped to [1, min(3√n, n/3)].
+fn politis_white_block_len(x: &[f64]) -> usize {
+    let n = x.len();
+    let nf = n as f64;
+    let cap = ((3.0 * nf.sqrt()).min(nf / 3.0).floor() as usize).max(1);
+    let mean = x.iter().sum::<f64>() / nf;
+    let acov = |k: usize| -> f64 {
+        x.iter()
+            .zip(&x[k..])
+            .map(|(a, b)| (a - mean) * (b - mean))
+            .sum::<f64>()
+            / nf
+    };
+    let r0 = acov(0);
+    if r0.is_nan() || r0 <= 0.0 || n < 4 {
+        return 1;
+    }
+    let max_lag = (n - 1).min(cap.max(1) * 2 + 10);
+    let rho: Vec<f64> = (0..=max_lag).map(|k| acov(k) / r0).collect();
+    let kn = 5usize.max(nf.log10().sqrt().ceil() as usize);
+    let thresh = 2.0 * (nf.log10() / nf).sqrt();
+    let mut m_hat = max_lag.saturating_sub(kn);
+    for m in 0..max_lag.saturating_sub(kn) {
+        if (1..=kn).all(|j| rho[m + j].abs() < thresh) {
+            m_hat = m;
+            break;
+        }
+    }
+    let big_m = (2 * m_hat).min(max_lag).max(1);
+    let (mut g, mut gg) = (r0, 0.0);
+    for (k, r) in rho.iter().enumerate().take(big_m + 1).skip(1) {
+        let t = k as f64 / big_m as f64;
+        let lambda = if t <= 0.5 { 1.0 } else { 2.0 * (1.0 - t) };
+        let rk = r * r0;
+        g += 2.0 * lambda * rk;
+        gg += 2.0 * lambda * k as f64 * rk;
+    }
+    let d = 4.0 / 3.0 * g * g;
+    if d.is_nan() || d <= 0.0 {
+        return cap;
+    }
+    let b = (2.0 * gg * gg / d).cbrt() * nf.cbrt();
+    (b.ceil() as usize).clamp(1, cap)
 }
 
 /// Internal evaluation at u = D / d_ref, ln u.
@@ -369,17 +430,15 @@ impl Continuation {
                 allowed: "must be at least 2",
             });
         }
-        let block_len = match options.block_len {
-            Some(l) if l == 0 || l > n => {
+        if let Some(l) = options.block_len {
+            if l == 0 || l > n {
                 return Err(Error::InvalidValue {
                     what: "bootstrap block length (points)",
                     value: l as f64,
                     allowed: "must be between 1 and the number of fitted points",
-                })
+                });
             }
-            Some(l) => l,
-            None => ((n as f64).sqrt().ceil() as usize).min(n / 2).max(1),
-        };
+        }
         let d_ref = tail.last_tokens().get();
         let u: Vec<f64> = tail.tokens().map(|d| d.get() / d_ref).collect();
         let ln_u: Vec<f64> = u.iter().map(|v| v.ln()).collect();
@@ -408,6 +467,9 @@ impl Continuation {
             .collect();
         let resid: Vec<f64> = y.iter().zip(&fitted).map(|(yi, fi)| yi - fi).collect();
         let sse: f64 = resid.iter().map(|r| r * r).sum();
+        let block_len = options
+            .block_len
+            .unwrap_or_else(|| politis_white_block_len(&resid));
         let residual_rms = (sse / n as f64).sqrt();
         for t in &theta {
             check::result("continuation coefficient", *t)?;
@@ -428,6 +490,14 @@ impl Continuation {
             }
         };
 
+        // Residuals of a p-parameter least-squares fit are shrunk by about
+        // sqrt((n - p) / n); undo that (Davison & Hinkley 1997, Sec. 6.2.3).
+        let p = if form == ContinuationForm::PowerLawFloor {
+            3
+        } else {
+            2
+        };
+        let inflate = (n as f64 / (n - p) as f64).sqrt();
         let draws: Vec<[f64; 3]> = (0..options.draws)
             .into_par_iter()
             .map_init(
@@ -435,11 +505,12 @@ impl Continuation {
                 |(ystar, scratch), k| {
                     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
                     rng.set_stream(k as u64);
+                    // Circular blocks: every residual is equally likely, edges included.
                     let mut i = 0;
                     while i < n {
-                        let s = rng.random_range(0..=n - block_len);
+                        let s = rng.random_range(0..n);
                         for j in 0..block_len.min(n - i) {
-                            ystar[i + j] = fitted[i + j] + resid[s + j];
+                            ystar[i + j] = fitted[i + j] + inflate * resid[(s + j) % n];
                         }
                         i += block_len;
                     }
