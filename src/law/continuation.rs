@@ -1,1 +1,685 @@
-//! continuation (to be written).
+//! Curve continuations: how one observed loss curve would go on if the run had
+//! been longer, under three explicit assumptions, each fitted to the curve from a
+//! chosen start (default 300B tokens, where the LLaMA-1 curves look straight).
+//!
+//! | id | form | assumption | floor |
+//! |---|---|---|---|
+//! | `linear-in-tokens` | L = a + b·D | the loss keeps falling at the slope it had (the hand-drawn extension of the curves) | none |
+//! | `linear-in-log-tokens` | L = a + b·ln D | every doubling of tokens buys the same loss reduction | none |
+//! | `power-law-floor` | L = E + B·D^−β | the loss approaches a floor E as a power law in tokens, per curve | E |
+//!
+//! A continuation knows one model only: asked about another size (beyond 1%),
+//! it returns [`Error::NotApplicable`]. It never clamps: a linear continuation
+//! that crosses zero returns the negative value and the query layer warns.
+//!
+//! ## Fitting
+//! The linear forms are ordinary least squares (centred, closed form). The power
+//! law is profiled over β: for fixed β the model is linear in (E, B), solved by
+//! least squares under E >= 0 and B >= 0; the profile sum of squares is scanned on
+//! a log grid β ∈ [10⁻³, 10] (80 points) and refined by golden-section search in
+//! ln β. An optimum on the grid's edge, or a flat curve (B = 0), means the data do
+//! not pin β down: [`Error::NonIdentifiable`]. Internally tokens are scaled by the
+//! curve's last token count for conditioning.
+//!
+//! ## Uncertainty: a moving-block bootstrap over residuals
+//! The points of one training curve are strongly autocorrelated: neighbouring
+//! bins share the same data order, learning-rate phase and loss spikes, and the
+//! misfit of a smooth form is itself smooth. Classical i.i.d. OLS standard errors
+//! (Student-t) treat n points as n independent pieces of evidence and come out far
+//! too narrow. isoflop therefore draws parameters from a **circular block
+//! bootstrap over the residuals** (Künsch 1989; Politis & Romano 1992): the fitted
+//! curve plus residuals resampled in contiguous blocks of ℓ points (wrapping
+//! around, so the end of the curve is resampled as often as the middle), refitted
+//! each time. ℓ is chosen from the residuals' own autocorrelation by the automatic
+//! rule of Politis & White (2004, corrected 2009) unless set in the options; the
+//! residuals are inflated by √(n/(n−p)) for the p fitted parameters. Draws are
+//! reproducible: draw k uses `ChaCha8Rng` seeded with the options' seed on stream
+//! k, so results do not depend on thread scheduling. The i.i.d. Student-t interval
+//! of the slope is available for comparison ([`Continuation::iid_slope_interval`]);
+//! on the LLaMA-7B curve it is several times narrower than the bootstrap spread.
+//!
+//! **Measured coverage.** On synthetic curves with AR(1) noise (lag-1 correlation
+//! 0.8, 141 points, i.e. only ~16 effectively independent ones) the 90% band
+//! covered the truth in 70-80% of 40 trials, at the end of the data and at 2x
+//! beyond it (`tests/laws_continuation.rs`). Block bootstraps undercover when the
+//! effective sample is this small; read the bands as lower bounds on the noise
+//! uncertainty.
+//!
+//! The bootstrap captures the noise of *this* curve, not the choice of form (that
+//! is what comparing the three continuations is for) nor the schedule caveat: a
+//! curve under a cosine schedule is not a sequence of final losses (Hoffmann et
+//! al. 2022, App. B), so all three forms extrapolate a curve shaped by its own
+//! learning-rate decay.
+//!
+//! ```
+//! use isoflop::data::llama::{self, LlamaModel};
+//! use isoflop::law::continuation::{Continuation, ContinuationForm, ContinuationOptions};
+//! use isoflop::law::LossHypothesis;
+//! use isoflop::units::Tokens;
+//! let curve = llama::curve(LlamaModel::Llama7B);
+//! let opts = ContinuationOptions { draws: 200, ..Default::default() };
+//! let fit = Continuation::fit(&curve, ContinuationForm::LinearInLogTokens, &opts)?;
+//! let at_2t = fit.point(curve.params(), Tokens::new(2e12)?)?;
+//! assert!(at_2t < curve.final_loss(Tokens::new(10e9)?));
+//! # Ok::<(), isoflop::Error>(())
+//! ```
+
+use super::{Evidence, LossHypothesis, Uncertainty};
+use crate::data::curve::LossCurve;
+use crate::error::{check, Error, Result};
+use crate::units::{Flops, Params, Tokens};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// The functional form of a continuation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ContinuationForm {
+    /// L = a + b·D: the loss keeps falling at the slope observed (no floor).
+    LinearInTokens,
+    /// L = a + b·ln D: a fixed loss reduction per doubling of tokens (no floor).
+    LinearInLogTokens,
+    /// L = E + B·D^−β: a power law toward the floor E, fitted per curve.
+    PowerLawFloor,
+}
+
+impl ContinuationForm {
+    /// All three forms.
+    pub const ALL: [ContinuationForm; 3] = [
+        ContinuationForm::LinearInTokens,
+        ContinuationForm::LinearInLogTokens,
+        ContinuationForm::PowerLawFloor,
+    ];
+
+    /// The stable hypothesis id: `linear-in-tokens`, `linear-in-log-tokens`, `power-law-floor`.
+    pub fn id(self) -> &'static str {
+        match self {
+            ContinuationForm::LinearInTokens => "linear-in-tokens",
+            ContinuationForm::LinearInLogTokens => "linear-in-log-tokens",
+            ContinuationForm::PowerLawFloor => "power-law-floor",
+        }
+    }
+
+    /// The assumption in one sentence.
+    pub fn assumption(self) -> &'static str {
+        match self {
+            ContinuationForm::LinearInTokens => "The loss keeps falling linearly in tokens at the slope of the observed tail (the hand-drawn extension of the curves), with no floor.",
+            ContinuationForm::LinearInLogTokens => "Every doubling of tokens buys the same loss reduction as in the observed tail (linear in ln D), with no floor.",
+            ContinuationForm::PowerLawFloor => "The loss approaches a floor E as a power law in tokens, L = E + B*D^-beta, fitted to this curve alone.",
+        }
+    }
+
+    fn min_points(self) -> usize {
+        match self {
+            ContinuationForm::PowerLawFloor => 4,
+            _ => 3,
+        }
+    }
+}
+
+/// How to fit a continuation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContinuationOptions {
+    /// Fit the points at or after this token count (default 300B).
+    pub start: Tokens,
+    /// Number of bootstrap draws (default 2,000; at least 2).
+    pub draws: usize,
+    /// Block length ℓ in points (default `None`: chosen from the residuals'
+    /// autocorrelation by the Politis–White rule, between 1 and min(3√n, n/3)).
+    pub block_len: Option<usize>,
+    /// Seed of the bootstrap (default 20230227, LLaMA-1's arXiv date).
+    pub seed: u64,
+}
+
+impl Default for ContinuationOptions {
+    fn default() -> Self {
+        ContinuationOptions {
+            start: Tokens::raw(300e9),
+            draws: 2000,
+            block_len: None,
+            seed: 20230227,
+        }
+    }
+}
+
+/// Fitted coefficients in raw units (tokens, nats/token).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Coefficients {
+    /// L = a + b·D, `b` in nats/token per token.
+    LinearInTokens {
+        /// Intercept a (the loss at D = 0 of the line).
+        a: f64,
+        /// Slope b per token (negative for a falling curve).
+        b: f64,
+    },
+    /// L = a + b·ln D.
+    LinearInLogTokens {
+        /// Intercept a (the loss at D = 1 token).
+        a: f64,
+        /// Slope b per unit of ln D; b·ln 2 is the change per doubling.
+        b: f64,
+    },
+    /// L = e + b·D^−beta.
+    PowerLawFloor {
+        /// The floor E (>= 0).
+        e: f64,
+        /// Coefficient B (>= 0) with D in raw tokens.
+        b: f64,
+        /// Exponent β (> 0).
+        beta: f64,
+    },
+}
+
+impl Coefficients {
+    /// The loss at `d` tokens.
+    pub fn loss(&self, d: Tokens) -> f64 {
+        let d = d.get();
+        match *self {
+            Coefficients::LinearInTokens { a, b } => a + b * d,
+            Coefficients::LinearInLogTokens { a, b } => a + b * d.ln(),
+            Coefficients::PowerLawFloor { e, b, beta } => e + b * (-beta * d.ln()).exp(),
+        }
+    }
+}
+
+/// A continuation fitted to one curve, with bootstrap draws; a [`LossHypothesis`]
+/// for the curve's model size only. Serialises for reports; build one with [`Continuation::fit`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Continuation {
+    form: ContinuationForm,
+    model: String,
+    params: Params,
+    start: Tokens,
+    d_ref: f64,
+    n_points: usize,
+    block_len: usize,
+    /// Internal parameters, tokens scaled by `d_ref` (u = D / d_ref).
+    theta: [f64; 3],
+    draws: Vec<[f64; 3]>,
+    residual_rms: f64,
+    iid_slope: Option<(f64, f64, usize)>,
+    evidence: Evidence,
+}
+
+/// Automatic block length of Politis & White (2004, Econometric Reviews 23(1)),
+/// with the correction of Patton, Politis & White (2009), for the circular block
+/// bootstrap: b = (2 G² / D)^(1/3) n^(1/3), G = Σ λ(k/M) |k| R(k), D = (4/3) g²,
+/// g = Σ λ(k/M) R(k), with the flat-top lag window λ and M = 2 m̂, where m̂ is the
+/// first lag after which K_n = max(5, ⌈√log10 n⌉) autocorrelations in a row are
+/// insignificant (|ρ| < 2 √(log10 n / n)). Clamped to [1, min(3√n, n/3)].
+fn politis_white_block_len(x: &[f64]) -> usize {
+    let n = x.len();
+    let nf = n as f64;
+    let cap = ((3.0 * nf.sqrt()).min(nf / 3.0).floor() as usize).max(1);
+    let mean = x.iter().sum::<f64>() / nf;
+    let acov = |k: usize| -> f64 {
+        x.iter()
+            .zip(&x[k..])
+            .map(|(a, b)| (a - mean) * (b - mean))
+            .sum::<f64>()
+            / nf
+    };
+    let r0 = acov(0);
+    if r0.is_nan() || r0 <= 0.0 || n < 4 {
+        return 1;
+    }
+    let max_lag = (n - 1).min(cap.max(1) * 2 + 10);
+    let rho: Vec<f64> = (0..=max_lag).map(|k| acov(k) / r0).collect();
+    let kn = 5usize.max(nf.log10().sqrt().ceil() as usize);
+    let thresh = 2.0 * (nf.log10() / nf).sqrt();
+    let mut m_hat = max_lag.saturating_sub(kn);
+    for m in 0..max_lag.saturating_sub(kn) {
+        if (1..=kn).all(|j| rho[m + j].abs() < thresh) {
+            m_hat = m;
+            break;
+        }
+    }
+    let big_m = (2 * m_hat).min(max_lag).max(1);
+    let (mut g, mut gg) = (r0, 0.0);
+    for (k, r) in rho.iter().enumerate().take(big_m + 1).skip(1) {
+        let t = k as f64 / big_m as f64;
+        let lambda = if t <= 0.5 { 1.0 } else { 2.0 * (1.0 - t) };
+        let rk = r * r0;
+        g += 2.0 * lambda * rk;
+        gg += 2.0 * lambda * k as f64 * rk;
+    }
+    let d = 4.0 / 3.0 * g * g;
+    if d.is_nan() || d <= 0.0 {
+        return cap;
+    }
+    let b = (2.0 * gg * gg / d).cbrt() * nf.cbrt();
+    (b.ceil() as usize).clamp(1, cap)
+}
+
+/// Internal evaluation at u = D / d_ref, ln u.
+#[inline]
+fn eval(form: ContinuationForm, t: &[f64; 3], u: f64, ln_u: f64) -> f64 {
+    match form {
+        ContinuationForm::LinearInTokens => t[0] + t[1] * u,
+        ContinuationForm::LinearInLogTokens => t[0] + t[1] * ln_u,
+        ContinuationForm::PowerLawFloor => t[0] + t[1] * (-t[2] * ln_u).exp(),
+    }
+}
+
+/// Ordinary least squares y = a + b x, centred. Returns (a, b, Sxx).
+fn ols(x: &[f64], y: &[f64]) -> (f64, f64, f64) {
+    let n = x.len() as f64;
+    let mx = x.iter().sum::<f64>() / n;
+    let my = y.iter().sum::<f64>() / n;
+    let (mut sxx, mut sxy) = (0.0, 0.0);
+    for (xi, yi) in x.iter().zip(y) {
+        sxx += (xi - mx) * (xi - mx);
+        sxy += (xi - mx) * (yi - my);
+    }
+    let b = sxy / sxx;
+    (my - b * mx, b, sxx)
+}
+
+/// For fixed β: least squares of y on x = u^−β under E >= 0, B >= 0.
+/// `x` is scratch space of the data's length. Returns (sse, E, B).
+fn floor_ls_at(beta: f64, ln_u: &[f64], y: &[f64], x: &mut [f64]) -> (f64, f64, f64) {
+    let n = y.len() as f64;
+    for (xi, l) in x.iter_mut().zip(ln_u) {
+        *xi = (-beta * l).exp();
+    }
+    let mx = x.iter().sum::<f64>() / n;
+    let my = y.iter().sum::<f64>() / n;
+    let (mut sxx, mut sxy, mut xx, mut xy) = (0.0, 0.0, 0.0, 0.0);
+    for (xi, yi) in x.iter().zip(y) {
+        sxx += (xi - mx) * (xi - mx);
+        sxy += (xi - mx) * (yi - my);
+        xx += xi * xi;
+        xy += xi * yi;
+    }
+    let sse = |e: f64, b: f64| -> f64 {
+        x.iter()
+            .zip(y)
+            .map(|(xi, yi)| {
+                let r = yi - e - b * xi;
+                r * r
+            })
+            .sum()
+    };
+    let b = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+    let e = my - b * mx;
+    if e >= 0.0 && b >= 0.0 {
+        return (sse(e, b), e, b);
+    }
+    // The optimum lies on an edge of the feasible quadrant.
+    let b0 = (xy / xx).max(0.0);
+    let on_e0 = (sse(0.0, b0), 0.0, b0);
+    let e0 = my.max(0.0);
+    let on_b0 = (sse(e0, 0.0), e0, 0.0);
+    if on_e0.0 <= on_b0.0 {
+        on_e0
+    } else {
+        on_b0
+    }
+}
+
+const LN_BETA_MIN: f64 = -6.907755278982137; // ln 1e-3
+const LN_BETA_MAX: f64 = std::f64::consts::LN_10; // ln 10
+const BETA_GRID: usize = 80;
+
+/// Profile fit of E + B u^−β. Returns ([E, B, β], on_edge).
+fn fit_power(ln_u: &[f64], y: &[f64], x: &mut [f64]) -> ([f64; 3], bool) {
+    let step = (LN_BETA_MAX - LN_BETA_MIN) / (BETA_GRID - 1) as f64;
+    let prof = |t: f64, x: &mut [f64]| floor_ls_at(t.exp(), ln_u, y, x).0;
+    let (mut best_i, mut best) = (0usize, f64::INFINITY);
+    for i in 0..BETA_GRID {
+        let s = prof(LN_BETA_MIN + step * i as f64, x);
+        if s < best {
+            best = s;
+            best_i = i;
+        }
+    }
+    let on_edge = best_i == 0 || best_i == BETA_GRID - 1;
+    // Golden section in ln β on the neighbouring grid cells.
+    let lo_i = best_i.saturating_sub(1);
+    let hi_i = (best_i + 1).min(BETA_GRID - 1);
+    let (mut a, mut b) = (
+        LN_BETA_MIN + step * lo_i as f64,
+        LN_BETA_MIN + step * hi_i as f64,
+    );
+    let mut best_t = LN_BETA_MIN + step * best_i as f64;
+    let g = 0.5 * (5f64.sqrt() - 1.0);
+    let mut c = b - g * (b - a);
+    let mut d = a + g * (b - a);
+    let (mut fc, mut fd) = (prof(c, x), prof(d, x));
+    for _ in 0..200 {
+        if (b - a).abs() < 1e-14 {
+            break;
+        }
+        if fc < fd {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - g * (b - a);
+            fc = prof(c, x);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + g * (b - a);
+            fd = prof(d, x);
+        }
+    }
+    let (t_mid, f_mid) = if fc < fd { (c, fc) } else { (d, fd) };
+    if f_mid < best {
+        best_t = t_mid;
+    }
+    let beta = best_t.exp();
+    let (_, e, bb) = floor_ls_at(beta, ln_u, y, x);
+    ([e, bb, beta], on_edge)
+}
+
+/// Fits `form` to (u, ln u, y); `x` is scratch of the same length.
+fn fit_form(
+    form: ContinuationForm,
+    u: &[f64],
+    ln_u: &[f64],
+    y: &[f64],
+    x: &mut [f64],
+) -> ([f64; 3], bool) {
+    match form {
+        ContinuationForm::LinearInTokens => {
+            let (a, b, _) = ols(u, y);
+            ([a, b, 0.0], false)
+        }
+        ContinuationForm::LinearInLogTokens => {
+            let (a, b, _) = ols(ln_u, y);
+            ([a, b, 0.0], false)
+        }
+        ContinuationForm::PowerLawFloor => fit_power(ln_u, y, x),
+    }
+}
+
+impl Continuation {
+    /// Fits `form` to the points of `curve` at or after `options.start`, then draws
+    /// `options.draws` parameter sets by a moving-block bootstrap over residuals.
+    ///
+    /// Errors: start beyond the curve or too few points ([`Error::InsufficientData`];
+    /// 3 for the linear forms, 4 for the power law), fewer than 2 draws or a block
+    /// length of 0 or above the point count ([`Error::InvalidValue`]), and a power law
+    /// the data cannot pin down ([`Error::NonIdentifiable`]).
+    pub fn fit(
+        curve: &LossCurve,
+        form: ContinuationForm,
+        options: &ContinuationOptions,
+    ) -> Result<Continuation> {
+        let tail = curve.tail_from(options.start)?;
+        let n = tail.len();
+        if n < form.min_points() {
+            return Err(Error::InsufficientData {
+                what: "a curve continuation",
+                reason: format!(
+                    "{} has {n} point(s) at or after {} tokens; {} needs at least {}",
+                    curve.model(),
+                    options.start,
+                    form.id(),
+                    form.min_points()
+                ),
+            });
+        }
+        if options.draws < 2 {
+            return Err(Error::InvalidValue {
+                what: "number of bootstrap draws",
+                value: options.draws as f64,
+                allowed: "must be at least 2",
+            });
+        }
+        if let Some(l) = options.block_len {
+            if l == 0 || l > n {
+                return Err(Error::InvalidValue {
+                    what: "bootstrap block length (points)",
+                    value: l as f64,
+                    allowed: "must be between 1 and the number of fitted points",
+                });
+            }
+        }
+        let d_ref = tail.last_tokens().get();
+        let u: Vec<f64> = tail.tokens().map(|d| d.get() / d_ref).collect();
+        let ln_u: Vec<f64> = u.iter().map(|v| v.ln()).collect();
+        let y: Vec<f64> = tail.losses().collect();
+        let mut scratch = vec![0.0; n];
+
+        let (theta, on_edge) = fit_form(form, &u, &ln_u, &y, &mut scratch);
+        if form == ContinuationForm::PowerLawFloor {
+            if theta[1] <= 0.0 {
+                return Err(Error::NonIdentifiable(format!(
+                    "power-law-floor on {}: the curve does not fall after {} tokens (B = 0), so beta is undetermined",
+                    curve.model(), options.start
+                )));
+            }
+            if on_edge {
+                return Err(Error::NonIdentifiable(format!(
+                    "power-law-floor on {}: the best beta ({:.4}) is at the edge of the searched range [0.001, 10]; the curve does not pin down the exponent",
+                    curve.model(), theta[2]
+                )));
+            }
+        }
+        let fitted: Vec<f64> = u
+            .iter()
+            .zip(&ln_u)
+            .map(|(&ui, &li)| eval(form, &theta, ui, li))
+            .collect();
+        let resid: Vec<f64> = y.iter().zip(&fitted).map(|(yi, fi)| yi - fi).collect();
+        let sse: f64 = resid.iter().map(|r| r * r).sum();
+        let block_len = options
+            .block_len
+            .unwrap_or_else(|| politis_white_block_len(&resid));
+        let residual_rms = (sse / n as f64).sqrt();
+        for t in &theta {
+            check::result("continuation coefficient", *t)?;
+        }
+
+        let iid_slope = match form {
+            ContinuationForm::PowerLawFloor => None,
+            _ => {
+                let x = if form == ContinuationForm::LinearInTokens {
+                    &u
+                } else {
+                    &ln_u
+                };
+                let (_, _, sxx) = ols(x, &y);
+                let dof = n - 2;
+                let se = (sse / dof as f64 / sxx).sqrt();
+                Some((theta[1], se, dof))
+            }
+        };
+
+        // Residuals of a p-parameter least-squares fit are shrunk by about
+        // sqrt((n - p) / n); undo that (Davison & Hinkley 1997, Sec. 6.2.3).
+        let p = if form == ContinuationForm::PowerLawFloor {
+            3
+        } else {
+            2
+        };
+        let inflate = (n as f64 / (n - p) as f64).sqrt();
+        let draws: Vec<[f64; 3]> = (0..options.draws)
+            .into_par_iter()
+            .map_init(
+                || (vec![0.0; n], vec![0.0; n]),
+                |(ystar, scratch), k| {
+                    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+                    rng.set_stream(k as u64);
+                    // Circular blocks: every residual is equally likely, edges included.
+                    let mut i = 0;
+                    while i < n {
+                        let s = rng.random_range(0..n);
+                        for j in 0..block_len.min(n - i) {
+                            ystar[i + j] = fitted[i + j] + inflate * resid[(s + j) % n];
+                        }
+                        i += block_len;
+                    }
+                    fit_form(form, &u, &ln_u, ystar, scratch).0
+                },
+            )
+            .collect();
+
+        let params = curve.params();
+        let last = tail.last_tokens();
+        let evidence = Evidence {
+            description: format!(
+                "{} training-loss curve, {n} points from {} to {} tokens",
+                curve.model(),
+                tail.first_tokens(),
+                last
+            ),
+            max_params: Some(params),
+            max_tokens: Some(last),
+            max_flops: Flops::new(6.0 * params.get() * last.get()).ok(),
+        };
+        Ok(Continuation {
+            form,
+            model: curve.model().to_string(),
+            params,
+            start: options.start,
+            d_ref,
+            n_points: n,
+            block_len,
+            theta,
+            draws,
+            residual_rms,
+            iid_slope,
+            evidence,
+        })
+    }
+
+    /// The form fitted.
+    pub fn form(&self) -> ContinuationForm {
+        self.form
+    }
+    /// The model whose curve was fitted.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+    /// That model's parameter count (the only size this continuation answers for).
+    pub fn params(&self) -> Params {
+        self.params
+    }
+    /// The start of the fitted tail.
+    pub fn start(&self) -> Tokens {
+        self.start
+    }
+    /// Number of curve points fitted.
+    pub fn points_used(&self) -> usize {
+        self.n_points
+    }
+    /// The bootstrap block length, in points.
+    pub fn block_len(&self) -> usize {
+        self.block_len
+    }
+    /// Root-mean-square residual of the point fit (nats/token).
+    pub fn residual_rms(&self) -> f64 {
+        self.residual_rms
+    }
+
+    fn to_raw(&self, t: &[f64; 3]) -> Coefficients {
+        match self.form {
+            ContinuationForm::LinearInTokens => Coefficients::LinearInTokens {
+                a: t[0],
+                b: t[1] / self.d_ref,
+            },
+            ContinuationForm::LinearInLogTokens => Coefficients::LinearInLogTokens {
+                a: t[0] - t[1] * self.d_ref.ln(),
+                b: t[1],
+            },
+            ContinuationForm::PowerLawFloor => Coefficients::PowerLawFloor {
+                e: t[0],
+                b: t[1] * (t[2] * self.d_ref.ln()).exp(),
+                beta: t[2],
+            },
+        }
+    }
+
+    /// The point-estimate coefficients in raw units.
+    pub fn coefficients(&self) -> Coefficients {
+        self.to_raw(&self.theta)
+    }
+
+    /// The bootstrap draws' coefficients in raw units.
+    pub fn draw_coefficients(&self) -> impl ExactSizeIterator<Item = Coefficients> + '_ {
+        self.draws.iter().map(|t| self.to_raw(t))
+    }
+
+    /// For comparison only: the classical i.i.d. OLS interval for the slope `b` (per
+    /// token for `linear-in-tokens`, per unit ln D for `linear-in-log-tokens`), from
+    /// Student's t with n − 2 degrees of freedom. It ignores autocorrelation and is
+    /// typically much narrower than the block-bootstrap spread. `None` for the power law.
+    pub fn iid_slope_interval(&self, level: f64) -> Result<Option<(f64, f64)>> {
+        check::open_unit("interval level", level)?;
+        let Some((b, se, dof)) = self.iid_slope else {
+            return Ok(None);
+        };
+        let t = StudentsT::new(0.0, 1.0, dof as f64).map_err(|e| Error::InsufficientData {
+            what: "a Student-t interval",
+            reason: e.to_string(),
+        })?;
+        let q = t.inverse_cdf(0.5 + level / 2.0);
+        let scale = match self.form {
+            ContinuationForm::LinearInTokens => 1.0 / self.d_ref,
+            _ => 1.0,
+        };
+        Ok(Some(((b - q * se) * scale, (b + q * se) * scale)))
+    }
+
+    fn check_size(&self, n: Params) -> Result<()> {
+        if (n.get() / self.params.get() - 1.0).abs() > 0.01 {
+            return Err(Error::NotApplicable {
+                what: format!("the {} continuation of {}", self.form.id(), self.model),
+                reason: format!(
+                    "it was fitted to one model ({} parameters) and cannot speak for {} parameters",
+                    self.params, n
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl LossHypothesis for Continuation {
+    fn id(&self) -> String {
+        self.form.id().to_string()
+    }
+    fn assumption(&self) -> String {
+        self.form.assumption().to_string()
+    }
+    fn source(&self) -> String {
+        format!(
+            "fitted by isoflop to the {} curve from {} tokens ({} points); moving-block bootstrap over residuals (block {} points, {} draws)",
+            self.model, self.start, self.n_points, self.block_len, self.draws.len()
+        )
+    }
+    fn point(&self, n: Params, d: Tokens) -> Result<f64> {
+        self.check_size(n)?;
+        let u = d.get() / self.d_ref;
+        check::result("continuation loss", eval(self.form, &self.theta, u, u.ln()))
+    }
+    fn floor(&self, n: Params) -> Result<Option<f64>> {
+        self.check_size(n)?;
+        Ok(match self.form {
+            ContinuationForm::PowerLawFloor => Some(self.theta[0]),
+            _ => None,
+        })
+    }
+    fn uncertainty(&self) -> Uncertainty {
+        Uncertainty::BlockBootstrap
+    }
+    fn draw_count(&self) -> usize {
+        self.draws.len()
+    }
+    fn draws_into(&self, n: Params, d: Tokens, out: &mut Vec<f64>) -> Result<()> {
+        self.check_size(n)?;
+        out.clear();
+        let u = d.get() / self.d_ref;
+        let ln_u = u.ln();
+        out.extend(self.draws.iter().map(|t| eval(self.form, t, u, ln_u)));
+        Ok(())
+    }
+    fn evidence(&self) -> &Evidence {
+        &self.evidence
+    }
+}

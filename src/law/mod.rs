@@ -8,6 +8,10 @@
 //! | module | assumption |
 //! |---|---|
 //! | [`chinchilla`] | L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022 and refits) |
+//! | [`kaplan`] | L(N, D) = [(N_c/N)^(α_N/α_D) + D_c/D]^α_D, N non-embedding (Kaplan et al. 2020, Eq. 1.5) |
+//! | [`data_constrained`] | Chinchilla's law on effective data and size under repetition (Muennighoff et al. 2023) |
+//! | [`continuation`] | one observed curve continued: linear in D, linear in ln D, or E + B·D^−β |
+//! | [`calibration`] | any hypothesis moved onto another corpus by a fitted offset (and scale) |
 //!
 //! This layer depends only on [`crate::units`] and [`crate::data`]; fitting and
 //! queries build on it, never the reverse.
@@ -22,7 +26,11 @@ use crate::error::Result;
 use crate::units::{Flops, Params, Tokens};
 use serde::{Deserialize, Serialize};
 
+pub use calibration::{Calibrated, CalibrationMode, CalibrationPoint};
 pub use chinchilla::{ChinchillaHypothesis, ChinchillaLaw};
+pub use continuation::{Continuation, ContinuationForm, ContinuationOptions};
+pub use data_constrained::{DataConstrainedHypothesis, DataConstrainedLaw};
+pub use kaplan::{KaplanHypothesis, KaplanLaw};
 
 /// How a hypothesis expresses its uncertainty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
