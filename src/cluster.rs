@@ -37,8 +37,11 @@ use serde::{Deserialize, Serialize};
 
 const SECONDS_PER_HOUR: f64 = 3600.0;
 
-/// How busy each accelerator is.
+/// How busy each accelerator is. Build it with [`Utilisation::mfu`] or
+/// [`Utilisation::tokens_per_second`] (or check a literal with
+/// [`Utilisation::validate`]); deserialising validates too.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawUtilisation")]
 pub enum Utilisation {
     /// Model FLOPs utilisation, in (0, 1]: achieved model FLOP/s (6N per
     /// token) over the dense peak.
@@ -46,6 +49,22 @@ pub enum Utilisation {
     /// Measured training throughput per accelerator, tokens/s (> 0), as papers
     /// report it (LLaMA Sec. 2.4: about 380 tokens/s/GPU for the 65B).
     TokensPerSecondPerAccelerator(f64),
+}
+
+#[derive(Deserialize)]
+enum RawUtilisation {
+    Mfu(f64),
+    TokensPerSecondPerAccelerator(f64),
+}
+
+impl TryFrom<RawUtilisation> for Utilisation {
+    type Error = Error;
+    fn try_from(raw: RawUtilisation) -> Result<Self> {
+        match raw {
+            RawUtilisation::Mfu(x) => Utilisation::mfu(x),
+            RawUtilisation::TokensPerSecondPerAccelerator(x) => Utilisation::tokens_per_second(x),
+        }
+    }
 }
 
 impl Utilisation {
@@ -311,13 +330,29 @@ pub fn cost_for(gpu_hours: GpuHours, price: GpuHourPrice) -> Result<Usd> {
 }
 
 /// A homogeneous cluster: `count` accelerators of one kind, computing at one
-/// precision, at a given utilisation.
+/// precision, at a given utilisation. Deserialising validates as [`Cluster::new`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawCluster")]
 pub struct Cluster {
     accelerator: Accelerator,
     count: u32,
     precision: Precision,
     utilisation: Utilisation,
+}
+
+#[derive(Deserialize)]
+struct RawCluster {
+    accelerator: Accelerator,
+    count: u32,
+    precision: Precision,
+    utilisation: Utilisation,
+}
+
+impl TryFrom<RawCluster> for Cluster {
+    type Error = Error;
+    fn try_from(raw: RawCluster) -> Result<Self> {
+        Cluster::new(raw.accelerator, raw.count, raw.precision, raw.utilisation)
+    }
 }
 
 impl Cluster {
@@ -497,6 +532,14 @@ mod tests {
         assert!(GridIntensity::new(0.0).is_err());
         assert!(GpuHourPrice::new(f64::NAN).is_err());
         assert!(serde_json::from_str::<Pue>("0.5").is_err());
+        assert!(serde_json::from_str::<Utilisation>(r#"{"Mfu":1.5}"#).is_err());
+        let c = Cluster::new(a100(), 8, Precision::Bf16, Utilisation::Mfu(0.4)).unwrap();
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Cluster>(&json).unwrap(), c);
+        let zero = json.replace("\"count\":8", "\"count\":0");
+        assert!(serde_json::from_str::<Cluster>(&zero).is_err());
+        let v100 = json.replace("A100 80GB", "V100 SXM");
+        assert!(serde_json::from_str::<Cluster>(&v100).is_err()); // no BF16 on V100
     }
 
     #[test]
