@@ -287,3 +287,36 @@ fn bad_input_is_a_typed_error() {
         Err(Error::NonIdentifiable(_))
     ));
 }
+
+#[test]
+fn llama_continuations_at_65b_compute() {
+    // Prints the table behind the README numbers:
+    // cargo test --test laws_continuation llama_continuations -- --nocapture
+    let c65 = 6.0
+        * LlamaModel::Llama65B.params().get()
+        * llama::curve(LlamaModel::Llama65B).last_tokens().get();
+    for model in [LlamaModel::Llama7B, LlamaModel::Llama13B] {
+        let curve = llama::curve(model);
+        let d = t(c65 / (6.0 * curve.params().get()));
+        for form in ContinuationForm::ALL {
+            let fit = Continuation::fit(&curve, form, &ContinuationOptions::default()).unwrap();
+            let mut v = Vec::new();
+            fit.draws_into(curve.params(), d, &mut v).unwrap();
+            let band = Band::from_draws(&mut v, 0.9).unwrap();
+            let point = fit.point(curve.params(), d).unwrap();
+            println!(
+                "{} at {d} tokens, {}: point {point:.3}, band {band}, block {} pts, rms {:.4}, {:?}",
+                model.name(),
+                form.id(),
+                fit.block_len(),
+                fit.residual_rms(),
+                fit.coefficients()
+            );
+            assert!(band.lo <= band.median && band.median <= band.hi);
+            assert!(
+                point < curve.final_loss(t(10e9)),
+                "continuations keep falling"
+            );
+        }
+    }
+}

@@ -45,6 +45,12 @@
 //! effective sample is this small; read the bands as lower bounds on the noise
 //! uncertainty.
 //!
+//! **On the LLaMA-1 curves** (from 300B tokens) the E >= 0 constraint of
+//! `power-law-floor` is active for all four models: the tails are straighter in
+//! ln D than any power law with a positive floor, so the fit is a pure power law
+//! (E = 0, β ≈ 0.06–0.08) and its floor is 0. Bootstrap draws with E > 0 give the
+//! band its upper tail.
+//!
 //! The bootstrap captures the noise of *this* curve, not the choice of form (that
 //! is what comparing the three continuations is for) nor the schedule caveat: a
 //! curve under a cosine schedule is not a sequence of final losses (Hoffmann et
