@@ -41,7 +41,7 @@
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 
-use super::{Evidence, LossHypothesis, Uncertainty};
+use super::{Caveat, Evidence, LossHypothesis, Uncertainty};
 use crate::data::curve::LossCurve;
 use crate::error::{check, Error, Result};
 use crate::units::{Params, Tokens};
@@ -291,7 +291,10 @@ fn max_opt<T: PartialOrd + Copy>(acc: Option<T>, x: T) -> Option<T> {
 
 impl<H: ?Sized + LossHypothesis> LossHypothesis for Calibrated<H> {
     fn id(&self) -> String {
-        format!("{}-calibrated", self.inner.id())
+        match self.mode {
+            CalibrationMode::Offset => format!("{}-calibrated", self.inner.id()),
+            CalibrationMode::OffsetAndScale => format!("{}-calibrated-scaled", self.inner.id()),
+        }
     }
     fn assumption(&self) -> String {
         let how = match self.mode {
@@ -345,5 +348,8 @@ impl<H: ?Sized + LossHypothesis> LossHypothesis for Calibrated<H> {
     }
     fn evidence(&self) -> &Evidence {
         &self.evidence
+    }
+    fn caveats(&self) -> Vec<Caveat> {
+        self.inner.caveats()
     }
 }

@@ -70,7 +70,7 @@
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 
-use super::{Evidence, LossHypothesis, Uncertainty};
+use super::{Caveat, Evidence, LossHypothesis, Uncertainty};
 use crate::data::curve::LossCurve;
 use crate::error::{check, Error, Result};
 use crate::units::{Flops, Params, Tokens};
@@ -687,5 +687,8 @@ impl LossHypothesis for Continuation {
     }
     fn evidence(&self) -> &Evidence {
         &self.evidence
+    }
+    fn caveats(&self) -> Vec<Caveat> {
+        vec![Caveat::ScheduleConfound]
     }
 }
