@@ -1,23 +1,45 @@
-//! The LLaMA-1 compute story in one table.
+//! Would LLaMA-7B have matched LLaMA-65B given the 65B's compute?
 //!
-//! For the four LLaMA-1 models (Touvron et al. 2023): parameters (released
-//! checkpoints), training tokens (Table 2), 6ND FLOPs, reported A100-80GB
+//! Part 1, compute: for the four LLaMA-1 models (Touvron et al. 2023): parameters
+//! (released checkpoints), training tokens (Table 2), 6ND FLOPs, reported A100-80GB
 //! GPU-hours (Table 15), the MFU those imply at the A100's BF16 dense peak
-//! (312 TFLOP/s), the 65B's compute as a multiple of each model's (by FLOPs and
-//! by GPU-hours), and how many tokens each model could have trained on with the
-//! 65B's compute (D = C / 6N).
+//! (312 TFLOP/s), the 65B's compute as a multiple of each model's (by FLOPs and by
+//! GPU-hours), and how many tokens each model could have trained on with the 65B's
+//! compute (D = C / 6N).
+//!
+//! Part 2, loss: what each model would reach with the 65B's compute under every
+//! hypothesis, side by side, with a 90% band, how far it extrapolates, its warnings,
+//! and a verdict: the probability (over the hypothesis' parameter draws) that the
+//! model beats the 65B.
 //!
 //! ```text
-//! cargo run --release --example llama_rant            # readable table
+//! cargo run --release --example llama_rant            # readable tables
 //! cargo run --release --example llama_rant -- --json  # one JSON object {"models": [...]}
 //! ```
 
 use isoflop::compute::{tokens_for_flops, training_flops_6nd};
+use isoflop::data::llama::{self, LlamaModel};
+use isoflop::fit::replication;
 use isoflop::hardware::{Accelerator, Precision};
+use isoflop::law::calibration::{final_points, Calibrated, CalibrationMode};
+use isoflop::law::continuation::{Continuation, ContinuationForm, ContinuationOptions};
+use isoflop::law::kaplan::{non_embedding_params, KaplanHypothesis};
+use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
+use isoflop::prediction::Prediction;
+use isoflop::query::{probability_below, probability_lower, Predictor, Probability};
 use isoflop::runs::{self, PublishedRun};
 use isoflop::units::{Flops, FlopsPerSecond, GpuHours, Params, Tokens};
 use serde::Serialize;
 use std::process::ExitCode;
+
+/// Band level of every prediction.
+const LEVEL: f64 = 0.9;
+/// Bootstrap refits behind the Besiroglu et al. 2024 replication's bands.
+const BOOTSTRAP: usize = 4000;
+/// Seed of every random draw (bootstrap refits, curve block bootstraps).
+const SEED: u64 = 42;
+/// The window over which a curve's final loss is its median (as in REFERENCE.md).
+const FINAL_WINDOW: f64 = 10e9;
 
 /// One model's line, as printed and as serialised (plain numbers).
 #[derive(Debug, Serialize)]
@@ -40,12 +62,233 @@ struct ModelRow {
     compute_multiple_gpu_hours: f64,
     /// Tokens this model could train on with the 65B's 6ND FLOPs.
     tokens_at_budget: f64,
+    /// The observed final training loss (median of the last 10B tokens of Fig. 1).
+    observed_final_loss: f64,
+    /// The loss at the 65B's compute under each hypothesis.
+    predictions: Vec<PredictionRow>,
+}
+
+/// One hypothesis' answer for one model at the 65B's compute.
+#[derive(Debug, Serialize)]
+struct PredictionRow {
+    /// Stable hypothesis name, e.g. `chinchilla-besiroglu2024`.
+    hypothesis: String,
+    /// The corpus whose loss scale the number is on.
+    scale: &'static str,
+    /// The loss band (nats/token).
+    loss: LossBand,
+    /// The point estimate (nats/token).
+    point: f64,
+    /// How far the prediction reaches beyond the hypothesis' data.
+    extrapolation: Extrapolation,
+    /// Warnings, as sentences.
+    warnings: Vec<String>,
+    /// Does this model beat the 65B? `None` for the 65B itself.
+    verdict: Option<Verdict>,
+}
+
+#[derive(Debug, Serialize)]
+struct LossBand {
+    lo: f64,
+    median: f64,
+    hi: f64,
+    level: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct Extrapolation {
+    factor: f64,
+    axis: String,
+    description: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Verdict {
+    /// Probability (fraction of parameter draws) that the model beats the 65B.
+    p_beats_65b: f64,
+    /// Number of draws (0: the point estimate alone decided).
+    draws: usize,
+    /// What the model is compared with.
+    reference: String,
+    /// The prediction behind the verdict is physically impossible (e.g. a negative
+    /// loss): the verdict then says nothing about the real model.
+    impossible: bool,
 }
 
 /// The whole JSON output.
 #[derive(Debug, Serialize)]
 struct Report {
+    /// The 65B's 6ND FLOPs: the budget every prediction is made at.
+    budget_flops: f64,
+    /// Band level.
+    level: f64,
     models: Vec<ModelRow>,
+    /// Calibration residuals (observed − calibrated) per calibrated hypothesis.
+    calibrations: Vec<CalibrationRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct CalibrationRow {
+    hypothesis: String,
+    scale: f64,
+    offset: f64,
+    residuals: Vec<f64>,
+    rms: f64,
+}
+
+/// What a hypothesis' losses are measured on, and what its verdict compares with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scale {
+    /// Chinchilla's MassiveText: compare with the same law's own 65B prediction.
+    MassiveText,
+    /// Kaplan's WebText2, non-embedding N: compare with its own 65B prediction.
+    WebText2,
+    /// LLaMA's corpus (calibrated laws): compare with its own 65B prediction.
+    LlamaCalibrated,
+    /// One LLaMA curve continued: compare with the 65B's observed final loss.
+    LlamaCurve,
+}
+
+impl Scale {
+    fn name(self) -> &'static str {
+        match self {
+            Scale::MassiveText => "MassiveText",
+            Scale::WebText2 => "WebText2",
+            Scale::LlamaCalibrated | Scale::LlamaCurve => "LLaMA",
+        }
+    }
+}
+
+/// A hypothesis with the scale its numbers live on.
+struct Entry {
+    h: Box<dyn LossHypothesis>,
+    scale: Scale,
+}
+
+/// The parametric hypotheses, shared by all models, and their calibration rows.
+fn parametric(
+    curves: &[isoflop::data::curve::LossCurve],
+) -> isoflop::Result<(Vec<Entry>, Vec<CalibrationRow>)> {
+    let hoffmann = ChinchillaHypothesis::hoffmann2022();
+    let besiroglu = replication::besiroglu2024(BOOTSTRAP, SEED)?;
+    let points = final_points(curves, Tokens::new(FINAL_WINDOW)?);
+    let mut entries = Vec::new();
+    let mut calibrations = Vec::new();
+    for (h, mode) in [
+        (hoffmann.clone(), CalibrationMode::Offset),
+        (besiroglu.clone(), CalibrationMode::Offset),
+        (besiroglu.clone(), CalibrationMode::OffsetAndScale),
+    ] {
+        let c = Calibrated::fit(Box::new(h), points.clone(), mode)?;
+        calibrations.push(CalibrationRow {
+            hypothesis: c.id(),
+            scale: c.scale(),
+            offset: c.offset(),
+            residuals: c.residuals().to_vec(),
+            rms: c.residual_rms(),
+        });
+        entries.push(Entry {
+            h: Box::new(c),
+            scale: Scale::LlamaCalibrated,
+        });
+    }
+    entries.push(Entry {
+        h: Box::new(hoffmann),
+        scale: Scale::MassiveText,
+    });
+    entries.push(Entry {
+        h: Box::new(besiroglu),
+        scale: Scale::MassiveText,
+    });
+    entries.push(Entry {
+        h: Box::new(KaplanHypothesis::kaplan2020()),
+        scale: Scale::WebText2,
+    });
+    Ok((entries, calibrations))
+}
+
+/// The three curve continuations of one model's curve.
+fn continuations(curve: &isoflop::data::curve::LossCurve) -> isoflop::Result<Vec<Entry>> {
+    let opts = ContinuationOptions {
+        seed: SEED,
+        ..ContinuationOptions::default()
+    };
+    ContinuationForm::ALL
+        .iter()
+        .map(|&form| {
+            Ok(Entry {
+                h: Box::new(Continuation::fit(curve, form, &opts)?),
+                scale: Scale::LlamaCurve,
+            })
+        })
+        .collect()
+}
+
+/// Kaplan's law counts non-embedding parameters; the others count all of them.
+fn params_for(entry: &Entry, model: LlamaModel) -> isoflop::Result<Params> {
+    if entry.scale == Scale::WebText2 {
+        let arch = match model {
+            LlamaModel::Llama7B => isoflop::architecture::Architecture::llama_7b(),
+            LlamaModel::Llama13B => isoflop::architecture::Architecture::llama_13b(),
+            LlamaModel::Llama33B => isoflop::architecture::Architecture::llama_33b(),
+            LlamaModel::Llama65B => isoflop::architecture::Architecture::llama_65b(),
+        };
+        // Input embedding and output projection: two vocab x d_model matrices.
+        non_embedding_params(model.params(), arch.vocab(), arch.d_model(), 2)
+    } else {
+        Ok(model.params())
+    }
+}
+
+fn band_row(p: &Prediction) -> (LossBand, Extrapolation, Vec<String>) {
+    (
+        LossBand {
+            lo: p.loss.lo,
+            median: p.loss.median,
+            hi: p.loss.hi,
+            level: p.loss.level,
+        },
+        Extrapolation {
+            factor: p.extrapolation.factor,
+            axis: p.extrapolation.axis.clone(),
+            description: p.extrapolation.description.clone(),
+        },
+        p.warnings.iter().map(|w| w.to_string()).collect(),
+    )
+}
+
+/// Does `model` (on `d` tokens) beat the 65B under `entry`?
+fn verdict(
+    entry: &Entry,
+    model: LlamaModel,
+    d: Tokens,
+    observed_65b: f64,
+    prediction: &Prediction,
+) -> isoflop::Result<Verdict> {
+    let n = params_for(entry, model)?;
+    let (p, reference): (Probability, String) = match entry.scale {
+        Scale::LlamaCurve => (
+            probability_below(entry.h.as_ref(), n, d, observed_65b)?,
+            format!("the 65B's observed final loss {observed_65b:.3}"),
+        ),
+        _ => {
+            let big = LlamaModel::Llama65B;
+            let n65 = params_for(entry, big)?;
+            (
+                probability_lower(entry.h.as_ref(), (n, d), (n65, big.trained_tokens()))?,
+                "the same hypothesis' prediction for the 65B on 1.4T tokens".to_string(),
+            )
+        }
+    };
+    Ok(Verdict {
+        p_beats_65b: p.probability,
+        draws: p.draws,
+        reference,
+        impossible: prediction
+            .warnings
+            .iter()
+            .any(|w| matches!(w, isoflop::prediction::Warning::Impossible { .. })),
+    })
 }
 
 /// Builds one row; `budget` is the reference run (LLaMA-65B).
@@ -53,11 +296,39 @@ fn model_row(
     run: &PublishedRun,
     budget: &PublishedRun,
     peak: FlopsPerSecond,
+    model: LlamaModel,
+    shared: &[Entry],
+    predictor: &mut Predictor,
 ) -> isoflop::Result<ModelRow> {
     let flops = training_flops_6nd(run.params, run.tokens)?;
     let gpu_hours = run.reported_gpu_hours()?;
     let budget_flops = training_flops_6nd(budget.params, budget.tokens)?;
     let budget_hours = budget.reported_gpu_hours()?;
+    let d = tokens_for_flops(run.params, budget_flops)?;
+    let curve = llama::curve(model);
+    let window = Tokens::new(FINAL_WINDOW)?;
+    let observed_65b = llama::curve(LlamaModel::Llama65B).final_loss(window);
+    let own = continuations(&curve)?;
+    let mut predictions = Vec::new();
+    for entry in shared.iter().chain(own.iter()) {
+        let n = params_for(entry, model)?;
+        let p = predictor.predict(entry.h.as_ref(), n, d)?;
+        let (loss, extrapolation, warnings) = band_row(&p);
+        let verdict = if model == LlamaModel::Llama65B {
+            None
+        } else {
+            Some(verdict(entry, model, d, observed_65b, &p)?)
+        };
+        predictions.push(PredictionRow {
+            hypothesis: p.hypothesis.clone(),
+            scale: entry.scale.name(),
+            loss,
+            point: p.point,
+            extrapolation,
+            warnings,
+            verdict,
+        });
+    }
     Ok(ModelRow {
         name: run.name.clone(),
         params: run.params.get(),
@@ -67,22 +338,33 @@ fn model_row(
         implied_mfu: isoflop::cluster::implied_mfu(flops, gpu_hours, peak)?,
         compute_multiple_flops: budget_flops.ratio(flops),
         compute_multiple_gpu_hours: budget_hours.ratio(gpu_hours),
-        tokens_at_budget: tokens_for_flops(run.params, budget_flops)?.get(),
+        tokens_at_budget: d.get(),
+        observed_final_loss: curve.final_loss(window),
+        predictions,
     })
 }
 
 fn report() -> isoflop::Result<Report> {
-    let llama = runs::llama1();
+    let llama_runs = runs::llama1();
     let peak = Accelerator::by_name("A100-80GB")?.dense_peak(Precision::Bf16)?;
-    let budget = &llama[3];
-    let models = llama
+    let budget = &llama_runs[3];
+    let curves = llama::curves();
+    let (shared, calibrations) = parametric(&curves)?;
+    let mut predictor = Predictor::new(LEVEL)?;
+    let models = llama_runs
         .iter()
-        .map(|run| model_row(run, budget, peak))
+        .zip(LlamaModel::ALL)
+        .map(|(run, model)| model_row(run, budget, peak, model, &shared, &mut predictor))
         .collect::<isoflop::Result<Vec<_>>>()?;
-    Ok(Report { models })
+    Ok(Report {
+        budget_flops: training_flops_6nd(budget.params, budget.tokens)?.get(),
+        level: LEVEL,
+        models,
+        calibrations,
+    })
 }
 
-fn print_table(report: &Report) -> isoflop::Result<()> {
+fn print_compute(report: &Report) -> isoflop::Result<()> {
     println!("LLaMA-1 training compute (Touvron et al. 2023, Tables 2 and 15)");
     println!("MFU at the A100-80GB BF16 dense peak, 312 TFLOP/s; FLOPs by 6ND.\n");
     println!(
@@ -115,6 +397,104 @@ fn print_table(report: &Report) -> isoflop::Result<()> {
     Ok(())
 }
 
+fn print_losses(report: &Report) -> isoflop::Result<()> {
+    println!(
+        "\nLoss at LLaMA-65B's compute ({} FLOPs), {:.0}% bands, nats/token",
+        Flops::new(report.budget_flops)?,
+        report.level * 100.0
+    );
+    println!(
+        "Observed final training losses (Fig. 1, median of the last 10B tokens): {}",
+        report
+            .models
+            .iter()
+            .map(|m| format!("{} {:.3}", m.name, m.observed_final_loss))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for m in &report.models {
+        println!(
+            "\n{} ({} params) on {} tokens",
+            m.name,
+            Params::new(m.params)?,
+            Tokens::new(m.tokens_at_budget)?
+        );
+        println!(
+            "  {:<44} {:>11} {:>27} {:>9} {:>8}",
+            "hypothesis", "scale", "loss [90% band]", "extrap.", "P(>65B)"
+        );
+        for p in &m.predictions {
+            let band = format!("{:.3} [{:.3}, {:.3}]", p.loss.median, p.loss.lo, p.loss.hi);
+            let verdict = p
+                .verdict
+                .as_ref()
+                .map(|v| format!("{:.2}", v.p_beats_65b))
+                .unwrap_or_else(|| "-".into());
+            println!(
+                "  {:<44} {:>11} {:>27} {:>8.1}x {:>8}",
+                p.hypothesis, p.scale, band, p.extrapolation.factor, verdict
+            );
+            for w in &p.warnings {
+                println!("  {:<44}   ! {w}", "");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_verdicts(report: &Report) {
+    println!("\nVerdict: does the model, given the 65B's compute, beat the 65B?");
+    println!("P = share of the hypothesis' parameter draws in which it does (no draws: the point estimate decides).");
+    println!("Curve continuations compare with the 65B's observed final loss; laws compare with their own 65B prediction.");
+    println!(
+        "yes: P >= 0.95; no: P <= 0.05; void: the prediction behind it is physically impossible.\n"
+    );
+    for m in report
+        .models
+        .iter()
+        .filter(|m| m.predictions.iter().any(|p| p.verdict.is_some()))
+    {
+        println!("{}:", m.name);
+        for p in &m.predictions {
+            if let Some(v) = &p.verdict {
+                let word = if v.impossible {
+                    "void"
+                } else if v.p_beats_65b >= 0.95 {
+                    "yes"
+                } else if v.p_beats_65b <= 0.05 {
+                    "no"
+                } else {
+                    "uncertain"
+                };
+                let basis = if v.draws == 0 {
+                    "point estimate only".to_string()
+                } else {
+                    format!("{} draws", v.draws)
+                };
+                println!(
+                    "  {:<44} {:<9} P = {:.2}  ({basis})",
+                    p.hypothesis, word, v.p_beats_65b
+                );
+            }
+        }
+    }
+    println!("\nCalibration of the parametric laws to LLaMA's corpus (on the four final losses):");
+    for c in &report.calibrations {
+        println!(
+            "  {:<44} scale {:.3}, offset {:+.3}; residuals {} (RMS {:.3})",
+            c.hypothesis,
+            c.scale,
+            c.offset,
+            c.residuals
+                .iter()
+                .map(|r| format!("{r:+.3}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            c.rms
+        );
+    }
+}
+
 const USAGE: &str =
     "usage: llama_rant [--json]\n  --json  print one JSON object {\"models\": [...]}";
 
@@ -139,7 +519,10 @@ fn main() -> ExitCode {
             println!("{text}");
             Ok(())
         } else {
-            print_table(&r)
+            print_compute(&r)?;
+            print_losses(&r)?;
+            print_verdicts(&r);
+            Ok(())
         }
     });
     match result {

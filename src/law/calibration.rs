@@ -219,6 +219,10 @@ impl<H: ?Sized + LossHypothesis> Calibrated<H> {
         let inner_ev = inner.evidence();
         let max_p = points.iter().map(|p| p.params).fold(None, max_opt);
         let max_t = points.iter().map(|p| p.tokens).fold(None, max_opt);
+        let max_c = points
+            .iter()
+            .filter_map(|p| crate::compute::training_flops_6nd(p.params, p.tokens).ok())
+            .fold(None, max_opt);
         let evidence = Evidence {
             description: format!(
                 "{}; calibrated on {} observed point(s) of another corpus",
@@ -233,7 +237,10 @@ impl<H: ?Sized + LossHypothesis> Calibrated<H> {
                 .into_iter()
                 .flatten()
                 .fold(None, max_opt),
-            max_flops: inner_ev.max_flops,
+            max_flops: [inner_ev.max_flops, max_c]
+                .into_iter()
+                .flatten()
+                .fold(None, max_opt),
         };
         Ok(Calibrated {
             mode,

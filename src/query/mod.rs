@@ -26,4 +26,6 @@ pub use compare::{compare, Answer, Comparison, ComparisonRow, Question};
 pub use inverse::{tokens_to_reach, TokensToReach};
 pub use optimal::{compute_optimal, compute_overhead, OptimalSplit, Overhead};
 pub use predict::{extrapolation, predict, predict_at_compute, predict_with_compute_of, Predictor};
-pub use versus::{probability_below, probability_small_beats_large, Probability};
+pub use versus::{
+    probability_below, probability_lower, probability_small_beats_large, Probability,
+};

@@ -66,18 +66,29 @@ pub fn probability_small_beats_large(
 ) -> Result<Probability> {
     let c = crate::compute::training_flops_6nd(large, large_tokens)?;
     let small_tokens = crate::compute::tokens_for_flops(small, c)?;
-    let point_verdict = h.point(small, small_tokens)? < h.point(large, large_tokens)?;
+    probability_lower(h, (small, small_tokens), (large, large_tokens))
+}
+
+/// The probability, over `h`'s parameter draws, that model `a` (parameters, tokens)
+/// reaches a lower loss than model `b`. Draw `i` is the same parameter set for both.
+pub fn probability_lower(
+    h: &dyn LossHypothesis,
+    a: (Params, Tokens),
+    b: (Params, Tokens),
+) -> Result<Probability> {
+    let point_verdict = h.point(a.0, a.1)? < h.point(b.0, b.1)?;
     let event = format!(
-        "a {small} model on {small_tokens} tokens beats a {large} model on {large_tokens} tokens (same compute {c} FLOPs)"
+        "a {} model on {} tokens beats a {} model on {} tokens",
+        a.0, a.1, b.0, b.1
     );
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    h.draws_into(small, small_tokens, &mut a)?;
-    h.draws_into(large, large_tokens, &mut b)?;
+    let (mut la, mut lb) = (Vec::new(), Vec::new());
+    h.draws_into(a.0, a.1, &mut la)?;
+    h.draws_into(b.0, b.1, &mut lb)?;
     Ok(from_indicator(
         h,
         event,
         point_verdict,
-        a.iter().zip(&b).map(|(x, y)| x < y),
+        la.iter().zip(&lb).map(|(x, y)| x < y),
     ))
 }
 
