@@ -81,6 +81,15 @@ pub mod report;
 pub use error::{Error, Result};
 
 /// The names most sessions need: `use isoflop::prelude::*;`.
+///
+/// ```
+/// use isoflop::prelude::*;
+///
+/// let h = ChinchillaHypothesis::hoffmann2022();
+/// let p = predict_at_compute(&h, "6.7B".parse()?, "5.48e23".parse()?, 0.9)?;
+/// println!("{p}"); // the loss, its band, how far it extrapolates, and its warnings
+/// # Ok::<(), isoflop::Error>(())
+/// ```
 pub mod prelude {
     pub use crate::band::Band;
     pub use crate::data::llama::LlamaModel;
