@@ -146,7 +146,8 @@ pub(crate) fn warning_html(text: &str) -> String {
     )
 }
 
-/// Formats `x` with `sig` significant digits, without exponent for ordinary magnitudes.
+/// Formats `x` with at most `sig` significant digits (trailing zeros dropped),
+/// without exponent for ordinary magnitudes.
 pub(crate) fn sig_digits(x: f64, sig: usize) -> String {
     if !x.is_finite() {
         return format!("{x}");
@@ -159,7 +160,13 @@ pub(crate) fn sig_digits(x: f64, sig: usize) -> String {
         return format!("{:.*e}", sig.saturating_sub(1), x);
     }
     let decimals = (sig as i32 - 1 - mag).max(0) as usize;
-    format!("{x:.decimals$}")
+    let s = format!("{x:.decimals$}");
+    // Trailing zeros would claim precision the value does not have (1.69, not 1.6900).
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]
@@ -196,5 +203,7 @@ mod tests {
         assert_eq!(sig_digits(406.4, 4), "406.4");
         assert_eq!(sig_digits(0.33917084, 4), "0.3392");
         assert_eq!(sig_digits(5.76e23, 3), "5.76e23");
+        assert_eq!(sig_digits(1.69, 5), "1.69");
+        assert_eq!(sig_digits(400.0, 5), "400");
     }
 }
