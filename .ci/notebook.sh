@@ -41,7 +41,7 @@ jupyter nbconvert --to notebook --execute \
 
 echo "== scanning outputs for errors and panics"
 python3 - "$out_dir/executed.ipynb" <<'PY'
-import json, sys
+import json, re, sys
 
 nb = json.load(open(sys.argv[1]))
 problems = []
@@ -60,7 +60,8 @@ for i, cell in enumerate(nb["cells"]):
         blob = "".join("".join(t) if isinstance(t, list) else str(t) for t in texts)
         if "panicked at" in blob:
             problems.append(f"cell {i}: panicked: {blob.strip()[:300]}")
-        if out.get("name") == "stderr" and "error" in blob.lower():
+        # A `?` that returns an error from a cell prints "Error: ..." to stderr.
+        if out.get("name") == "stderr" and re.search(r"^(Error|error)\b", blob, re.M):
             problems.append(f"cell {i}: stderr: {blob.strip()[:300]}")
 if code_cells == 0:
     problems.append("the notebook has no code cells")
