@@ -60,6 +60,14 @@ for i, cell in enumerate(nb["cells"]):
         blob = "".join("".join(t) if isinstance(t, list) else str(t) for t in texts)
         if "panicked at" in blob:
             problems.append(f"cell {i}: panicked: {blob.strip()[:300]}")
+        # evcxr falls back to Debug when `(expr).evcxr_display()` does not compile
+        # (e.g. the last expression moves a variable of the same cell): the rich
+        # display is lost silently, so a Debug-looking result is an error.
+        data = out.get("data", {})
+        if out.get("output_type") == "execute_result" and list(data) == ["text/plain"]:
+            plain = "".join(data["text/plain"])
+            if re.match(r"^[A-Z][A-Za-z0-9_]* \{", plain):
+                problems.append(f"cell {i}: shown with Debug, not evcxr_display: {plain[:120]}")
         # A `?` that returns an error from a cell prints "Error: ..." to stderr.
         if out.get("name") == "stderr" and re.search(r"^(Error|error)\b", blob, re.M):
             problems.append(f"cell {i}: stderr: {blob.strip()[:300]}")
