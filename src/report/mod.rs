@@ -1,1 +1,49 @@
-//! Reports: notebook display and plots (to be written).
+//! Reports: rich notebook display (HTML with a text fallback) and SVG figures.
+//!
+//! This is the top layer: it reads the types below it and nothing imports it.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`HtmlDisplay`], [`Table`] | HTML (notebook) and aligned-text (terminal) display; the evcxr protocol |
+//! | [`LlamaCurvesFigure`] | observed loss curves extended under each hypothesis, with bands |
+//! | [`ComputeFrontierFigure`] | loss vs compute for several sizes, with the compute-optimal frontier |
+//! | [`IsoFlopFigure`] | loss vs model size at fixed compute (IsoFLOP profiles), with bands |
+//! | [`ExponentDrawsFigure`] | bootstrap draws of the fitted exponents (α, β) |
+//!
+//! ## In a notebook
+//!
+//! With evcxr (`:dep isoflop = { path = ".." }`), a cell whose last expression
+//! is a [`Band`](crate::band::Band), [`Prediction`](crate::prediction::Prediction),
+//! [`ChinchillaLaw`](crate::law::ChinchillaLaw),
+//! [`ChinchillaHypothesis`](crate::law::ChinchillaHypothesis), a [`Table`] or a
+//! figure shows it rich: these types have an inherent `evcxr_display` method,
+//! which is what evcxr looks for. No `use` line and no evcxr crate are needed.
+//!
+//! ## From plain Rust
+//!
+//! Every figure implements [`Figure`]: `render_svg()` returns the SVG document
+//! and `save_svg(path)` writes it. Text uses the generic `sans-serif` family, so
+//! no font or C library is needed to build or render.
+
+mod axis;
+mod compute_frontier;
+mod display;
+mod exponent_draws;
+mod figure;
+mod html;
+mod isoflop_profile;
+mod llama_curves;
+mod style;
+mod table;
+
+pub use axis::Scale;
+pub use compute_frontier::ComputeFrontierFigure;
+pub use exponent_draws::{ExponentDrawsFigure, ExponentPoint};
+pub use figure::Figure;
+pub use html::{escape, HtmlDisplay};
+pub use isoflop_profile::{IsoFlopFigure, IsoFlopProfile};
+pub use llama_curves::{
+    BudgetMarker, ExtendedCurve, LlamaCurvesFigure, ObservedCurve, ReferenceLine,
+};
+pub use style::DEFAULT_SIZE;
+pub use table::{Cell, Column, Table};

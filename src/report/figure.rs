@@ -1,0 +1,474 @@
+//! What every figure shares: rendering to an SVG string, saving to a file, and
+//! showing inline in an evcxr notebook.
+
+use super::axis::Axis;
+use super::html::{escape, evcxr_blocks};
+use super::style::{apply_dashes, AXIS_DESC_SIZE, FONT, LEGEND_SIZE, TICK_SIZE, TITLE_SIZE};
+use crate::error::{Error, Result};
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::prelude::*;
+use std::path::Path;
+
+/// A figure spec that renders to SVG.
+///
+/// Every figure in [`crate::report`] implements this; each also has an inherent
+/// `evcxr_display` so that a notebook cell ending in the figure shows it inline.
+pub trait Figure {
+    /// Renders the figure as a standalone SVG document.
+    ///
+    /// Errors (never panics) on an empty spec, a non-finite value, or a value
+    /// that a log axis cannot show.
+    fn render_svg(&self) -> Result<String>;
+
+    /// One line saying what the figure shows (the notebook's text/plain fallback).
+    fn summary(&self) -> String;
+
+    /// Renders the figure and writes it to `path` (creating missing parent folders).
+    fn save_svg(&self, path: impl AsRef<Path>) -> Result<()>
+    where
+        Self: Sized,
+    {
+        let path = path.as_ref();
+        let svg = self.render_svg()?;
+        let io = |e: std::io::Error| Error::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        std::fs::write(path, svg).map_err(io)
+    }
+
+    /// The evcxr display blocks: the SVG (`image/svg+xml`) and the summary
+    /// (`text/plain`), or the error as text if the figure cannot be drawn.
+    fn evcxr_content(&self) -> String {
+        match self.render_svg() {
+            Ok(svg) => evcxr_blocks(&[("image/svg+xml", &svg), ("text/plain", &self.summary())]),
+            Err(e) => {
+                let msg = format!("cannot draw {}: {e}", self.summary());
+                let html = format!(
+                    "<div style=\"color:#8a1c1c;font-family:sans-serif\">{}</div>",
+                    escape(&msg)
+                );
+                evcxr_blocks(&[("text/html", &html), ("text/plain", &msg)])
+            }
+        }
+    }
+}
+
+/// One axis of the chart's coordinates: plot-space f64 with the ticks (bold
+/// grid lines, labelled) and minor ticks (light grid lines) chosen in [`Axis`].
+#[derive(Debug, Clone)]
+pub(crate) struct Ticked {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<f64>,
+    minor: Vec<f64>,
+}
+
+impl Ticked {
+    fn new(a: &Axis) -> Ticked {
+        Ticked {
+            lo: a.lo,
+            hi: a.hi,
+            ticks: a.ticks.clone(),
+            minor: a.minor.clone(),
+        }
+    }
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
+        let span = self.hi - self.lo;
+        let t = if span > 0.0 {
+            (v - self.lo) / span
+        } else {
+            0.5
+        };
+        let px = f64::from(limit.0) + t * f64::from(limit.1 - limit.0);
+        // Far outside the plot (never for fitted ranges): pin instead of overflowing.
+        px.round().clamp(-1e6, 1e6) as i32
+    }
+
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            self.minor.clone()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+/// The coordinate system of every figure.
+pub(crate) type Coords = Cartesian2d<Ticked, Ticked>;
+
+/// A chart being drawn.
+pub(crate) type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Coords>;
+
+/// Turns a plotters error into an isoflop error.
+pub(crate) fn plot_err<E: std::fmt::Display>(e: E) -> Error {
+    Error::NotApplicable {
+        what: "drawing a figure".into(),
+        reason: e.to_string(),
+    }
+}
+
+/// What a chart frame needs: size, title, the two axes and their descriptions.
+pub(crate) struct Frame<'s> {
+    pub size: (u32, u32),
+    pub title: &'s str,
+    pub x: &'s Axis,
+    pub y: &'s Axis,
+    pub x_desc: &'s str,
+    pub y_desc: &'s str,
+    /// Where to draw the legend of the labelled series (`None`: no legend).
+    pub legend: Option<SeriesLabelPosition>,
+}
+
+/// Draws a frame (background, title, mesh, axis labels), lets `draw` add the
+/// series, then applies the dash patterns in `dashed` and returns the SVG.
+pub(crate) fn render<F>(frame: &Frame<'_>, dashed: &[(RGBColor, &str)], draw: F) -> Result<String>
+where
+    F: FnOnce(&mut Chart<'_, '_>) -> Result<()>,
+{
+    let (w, h) = frame.size;
+    if w < 200 || h < 150 {
+        return Err(Error::InvalidValue {
+            what: "figure size",
+            value: f64::from(w.min(h)),
+            allowed: "must be at least 200 x 150 pixels",
+        });
+    }
+    let mut buf = String::new();
+    {
+        let root = SVGBackend::with_string(&mut buf, frame.size).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_err)?;
+        let x = frame.x;
+        let y = frame.y;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(frame.title, (FONT, TITLE_SIZE))
+            .margin(14)
+            .margin_right(30)
+            .x_label_area_size(48)
+            .y_label_area_size(64)
+            .build_cartesian_2d(Ticked::new(x), Ticked::new(y))
+            .map_err(plot_err)?;
+        let x_fmt = |v: &f64| x.label(*v);
+        let y_fmt = |v: &f64| y.label(*v);
+        chart
+            .configure_mesh()
+            .x_desc(frame.x_desc)
+            .y_desc(frame.y_desc)
+            .axis_desc_style((FONT, AXIS_DESC_SIZE))
+            .label_style((FONT, TICK_SIZE))
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .bold_line_style(RGBColor(215, 215, 215))
+            .light_line_style(RGBColor(240, 240, 240))
+            .draw()
+            .map_err(plot_err)?;
+        draw(&mut chart)?;
+        if let Some(pos) = &frame.legend {
+            legend(&mut chart, clone_pos(pos))?;
+        }
+        root.present().map_err(plot_err)?;
+    }
+    Ok(apply_dashes(&buf, dashed))
+}
+
+/// `SeriesLabelPosition` is not `Clone`.
+fn clone_pos(p: &SeriesLabelPosition) -> SeriesLabelPosition {
+    use SeriesLabelPosition::*;
+    match p {
+        UpperLeft => UpperLeft,
+        MiddleLeft => MiddleLeft,
+        LowerLeft => LowerLeft,
+        UpperMiddle => UpperMiddle,
+        MiddleMiddle => MiddleMiddle,
+        LowerMiddle => LowerMiddle,
+        UpperRight => UpperRight,
+        MiddleRight => MiddleRight,
+        LowerRight => LowerRight,
+        Coordinate(x, y) => Coordinate(*x, *y),
+    }
+}
+
+/// Draws the legend of every labelled series in the corner `pos`.
+fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, pos: SeriesLabelPosition) -> Result<()> {
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .margin(10)
+        .legend_area_size(34)
+        .label_font((FONT, LEGEND_SIZE))
+        .background_style(WHITE.mix(0.88))
+        .border_style(RGBColor(180, 180, 180))
+        .draw()
+        .map_err(plot_err)
+}
+
+/// Registers a legend entry with no data: a short line in `color`, `width` px.
+pub(crate) fn legend_line(
+    chart: &mut Chart<'_, '_>,
+    label: &str,
+    color: RGBColor,
+    width: u32,
+) -> Result<()> {
+    chart
+        .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+        .map_err(plot_err)?
+        .label(label)
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x, y), (x + 28, y)], color.stroke_width(width))
+        });
+    Ok(())
+}
+
+/// Registers a legend entry with no data: a filled swatch in `color` at `opacity`.
+pub(crate) fn legend_swatch(
+    chart: &mut Chart<'_, '_>,
+    label: &str,
+    color: RGBColor,
+    opacity: f64,
+) -> Result<()> {
+    chart
+        .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+        .map_err(plot_err)?
+        .label(label)
+        .legend(move |(x, y)| {
+            Rectangle::new([(x, y - 6), (x + 28, y + 6)], color.mix(opacity).filled())
+        });
+    Ok(())
+}
+
+/// Registers a legend entry with no data: a dot in `color`.
+pub(crate) fn legend_dot(
+    chart: &mut Chart<'_, '_>,
+    label: &str,
+    color: RGBColor,
+    r: u32,
+) -> Result<()> {
+    chart
+        .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+        .map_err(plot_err)?
+        .label(label)
+        .legend(move |(x, y)| Circle::new((x + 14, y), r, color.filled()));
+    Ok(())
+}
+
+/// A filled band between `lo` and `hi` over the same x values, as one polygon.
+pub(crate) fn band_polygon(
+    xs: &[f64],
+    lo: &[f64],
+    hi: &[f64],
+    color: RGBColor,
+    opacity: f64,
+) -> Polygon<(f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = xs.iter().copied().zip(hi.iter().copied()).collect();
+    pts.extend(xs.iter().copied().zip(lo.iter().copied()).rev());
+    Polygon::new(pts, color.mix(opacity).filled())
+}
+
+/// Text at a plot-space position with an anchor.
+pub(crate) fn annotation(
+    text: &str,
+    at: (f64, f64),
+    color: RGBColor,
+    anchor: (
+        plotters::style::text_anchor::HPos,
+        plotters::style::text_anchor::VPos,
+    ),
+) -> Text<'static, (f64, f64), String> {
+    let mut style = TextStyle::from((FONT, LEGEND_SIZE).into_font())
+        .pos(plotters::style::text_anchor::Pos::new(anchor.0, anchor.1));
+    style.color = color.to_backend_color();
+    Text::new(text.to_string(), at, style)
+}
+
+/// Errors unless `v` is finite; `what` names it.
+pub(crate) fn finite(what: &'static str, v: f64) -> Result<f64> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(Error::InvalidValue {
+            what,
+            value: v,
+            allowed: "plotted values must be finite",
+        })
+    }
+}
+
+/// Where the plotted data lies (plot space), to put the legend where it hides nothing.
+pub(crate) struct Occupancy {
+    pts: Vec<(f64, f64)>,
+}
+
+/// The legend's corner, and the y axis (possibly extended to make room for it).
+pub(crate) struct LegendPlace {
+    pub corner: SeriesLabelPosition,
+    pub y: Axis,
+}
+
+impl Occupancy {
+    pub fn new() -> Self {
+        Occupancy { pts: Vec::new() }
+    }
+
+    /// A point in plot space.
+    pub fn point(&mut self, p: (f64, f64)) {
+        self.pts.push(p);
+    }
+
+    /// A polyline in plot space, densified so segments count where they pass.
+    pub fn line(&mut self, pts: &[(f64, f64)]) {
+        for w in pts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            for k in 0..8 {
+                let t = k as f64 / 8.0;
+                self.pts
+                    .push((a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)));
+            }
+        }
+        if let Some(last) = pts.last() {
+            self.point(*last);
+        }
+    }
+
+    /// A rectangle in plot space (e.g. a text label), filled with sample points.
+    pub fn rect(&mut self, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) {
+        for i in 0..=8 {
+            for j in 0..=3 {
+                self.pts.push((
+                    x0 + (x1 - x0) * i as f64 / 8.0,
+                    y0 + (y1 - y0) * j as f64 / 3.0,
+                ));
+            }
+        }
+    }
+
+    /// Number of points inside the plot-space rectangle from `a` to `b`.
+    pub fn count_in(&self, a: (f64, f64), b: (f64, f64)) -> usize {
+        let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+        let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+        self.pts
+            .iter()
+            .filter(|(px, py)| *px >= x0 && *px <= x1 && *py >= y0 && *py <= y1)
+            .count()
+    }
+
+    /// Number of points inside the box `xs` x `ys` (axis fractions).
+    fn count(&self, x: &Axis, y: &Axis, xs: (f64, f64), ys: (f64, f64)) -> usize {
+        self.pts
+            .iter()
+            .filter(|(px, py)| {
+                let fx = (px - x.lo) / (x.hi - x.lo);
+                let fy = (py - y.lo) / (y.hi - y.lo);
+                fx >= xs.0 && fx <= xs.1 && fy >= ys.0 && fy <= ys.1
+            })
+            .count()
+    }
+
+    /// The corner whose legend-sized box covers the fewest points, and how many.
+    fn best_corner(
+        &self,
+        x: &Axis,
+        y: &Axis,
+        legend: (f64, f64),
+        plot: (f64, f64),
+    ) -> (SeriesLabelPosition, usize) {
+        let w = ((legend.0 + 14.0) / plot.0).min(1.0);
+        let h = ((legend.1 + 14.0) / plot.1).min(1.0);
+        let corners = [
+            (
+                SeriesLabelPosition::UpperRight,
+                (1.0 - w, 1.0),
+                (1.0 - h, 1.0),
+            ),
+            (SeriesLabelPosition::UpperLeft, (0.0, w), (1.0 - h, 1.0)),
+            (SeriesLabelPosition::LowerLeft, (0.0, w), (0.0, h)),
+            (SeriesLabelPosition::LowerRight, (1.0 - w, 1.0), (0.0, h)),
+            (
+                SeriesLabelPosition::UpperMiddle,
+                (0.5 - w / 2.0, 0.5 + w / 2.0),
+                (1.0 - h, 1.0),
+            ),
+        ];
+        let mut best = (SeriesLabelPosition::UpperRight, usize::MAX);
+        for (pos, xs, ys) in corners {
+            let n = self.count(x, y, xs, ys);
+            if n < best.1 {
+                best = (pos, n);
+            }
+        }
+        best
+    }
+
+    /// Places the legend: the emptiest corner; if every corner hides data, the
+    /// y axis is extended (down or up, by up to 80% of its span) until one is
+    /// empty, so the legend never covers a series.
+    pub fn place_legend(
+        &self,
+        x: &Axis,
+        y: &Axis,
+        legend: (f64, f64),
+        plot: (f64, f64),
+    ) -> LegendPlace {
+        let (corner, n) = self.best_corner(x, y, legend, plot);
+        if n == 0 {
+            return LegendPlace {
+                corner,
+                y: y.clone(),
+            };
+        }
+        let span = y.hi - y.lo;
+        for k in 1..=8 {
+            let extra = span * 0.1 * k as f64;
+            for (lo, hi) in [(y.lo - extra, y.hi), (y.lo, y.hi + extra)] {
+                let y2 = Axis::from_range(lo, hi, y.scale, y.format, 0.0);
+                let (corner, n) = self.best_corner(x, &y2, legend, plot);
+                if n == 0 {
+                    return LegendPlace { corner, y: y2 };
+                }
+            }
+        }
+        LegendPlace {
+            corner,
+            y: y.clone(),
+        }
+    }
+}
+
+/// The legend's approximate size in px for `labels` (plotters' own text estimate:
+/// about 0.57 x font size per character).
+pub(crate) fn legend_px<'l>(labels: impl IntoIterator<Item = &'l str>) -> (f64, f64) {
+    let mut n = 0usize;
+    let mut longest = 0usize;
+    for l in labels {
+        n += 1;
+        longest = longest.max(l.chars().count());
+    }
+    // Measured on rendered legends: about 0.5 x font size per character and
+    // 1.15 x font size per entry, plus the glyph and padding.
+    let char_w = LEGEND_SIZE as f64 * 0.5;
+    (
+        longest as f64 * char_w + 34.0 + 24.0,
+        n as f64 * (LEGEND_SIZE as f64 * 1.15) + 20.0,
+    )
+}
+
+/// The plot area's approximate size in px for a figure of `size` (minus margins,
+/// label areas and caption).
+pub(crate) fn plot_px(size: (u32, u32)) -> (f64, f64) {
+    (
+        (f64::from(size.0) - 64.0 - 28.0).max(1.0),
+        (f64::from(size.1) - 48.0 - 28.0 - 36.0).max(1.0),
+    )
+}

@@ -1,0 +1,531 @@
+//! Every figure renders to well-formed SVG that contains the series it should,
+//! and bad specs are errors, never panics. The realistic figures are also
+//! written to `$CARGO_TARGET_TMPDIR/figures/` for looking at.
+
+use isoflop::band::Band;
+use isoflop::law::{ChinchillaHypothesis, ChinchillaLaw, Evidence, Uncertainty};
+use isoflop::report::{
+    BudgetMarker, ComputeFrontierFigure, ExponentDrawsFigure, ExponentPoint, ExtendedCurve, Figure,
+    IsoFlopFigure, LlamaCurvesFigure, ObservedCurve, ReferenceLine, Scale,
+};
+use isoflop::units::{Flops, Params, Tokens};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The tab10 colours the figures use for series 0, 1, 2, 3 (red and green
+/// channels; the blue channel's low bits carry the line style).
+const TAB10_RG: [(u8, u8); 4] = [(31, 119), (255, 127), (44, 160), (214, 39)];
+
+const MODELS: [(&str, f64, f64); 4] = [
+    // (name, parameters, floor of the synthetic curve); loss = floor + 30 D^-0.15
+    ("LLaMA-7B", 6.7e9, 1.33),
+    ("LLaMA-13B", 13.0e9, 1.26),
+    ("LLaMA-33B", 32.5e9, 1.15),
+    ("LLaMA-65B", 65.2e9, 1.09),
+];
+
+/// A synthetic continuation of a curve: loss at tokens D.
+type Continuation = Box<dyn Fn(f64) -> f64>;
+
+fn synthetic_loss(floor: f64, d: f64) -> f64 {
+    floor + 30.0 * d.powf(-0.15)
+}
+
+fn tokens(d: f64) -> Tokens {
+    Tokens::new(d).unwrap()
+}
+
+/// LLaMA-like curves (1.0T tokens for 7B/13B, 1.4T for 33B/65B, a little noise
+/// so they look observed), the 7B and 13B extended to the 65B's compute under
+/// three hypotheses with bands that widen with extrapolation.
+fn llama_figure() -> LlamaCurvesFigure {
+    let mut fig = LlamaCurvesFigure::new("LLaMA-1 training loss, extended to LLaMA-65B's compute");
+    let c65 = 6.0 * 65.2e9 * 1.4e12;
+    for (i, (name, n, floor)) in MODELS.iter().enumerate() {
+        let end = if i < 2 { 1.0e12 } else { 1.4e12 };
+        let points = (1..=200)
+            .map(|k| {
+                let d = 20e9 + (end - 20e9) * k as f64 / 200.0;
+                let wiggle = 0.004 * ((k as f64) * 0.7 + i as f64).sin();
+                (tokens(d), synthetic_loss(*floor, d) + wiggle)
+            })
+            .collect();
+        fig.observed.push(ObservedCurve {
+            model: name.to_string(),
+            points,
+        });
+        fig.budgets.push(BudgetMarker {
+            model: name.to_string(),
+            tokens: tokens(c65 / (6.0 * n)),
+        });
+        if i >= 2 {
+            continue;
+        }
+        let budget = c65 / (6.0 * n);
+        let l_end = synthetic_loss(*floor, end);
+        let slope_d = -0.15 * 30.0 * end.powf(-1.15); // dL/dD at the end
+        let slope_ln = slope_d * end; // dL/dln D at the end
+        let hyps: [(&str, Continuation); 3] = [
+            (
+                "power-law-floor",
+                Box::new(move |d: f64| synthetic_loss(*floor, d)),
+            ),
+            (
+                "linear-in-log-tokens",
+                Box::new(move |d: f64| l_end + slope_ln * (d / end).ln()),
+            ),
+            (
+                "linear-in-tokens",
+                Box::new(move |d: f64| l_end + slope_d * (d - end)),
+            ),
+        ];
+        for (h, f) in hyps {
+            let points = (0..=24)
+                .map(|k| {
+                    let d = end + (budget - end) * k as f64 / 24.0;
+                    let m = f(d);
+                    let half = 0.004 + 0.012 * (d / end - 1.0);
+                    (
+                        tokens(d),
+                        Band {
+                            lo: m - half,
+                            median: m,
+                            hi: m + half,
+                            level: 0.9,
+                        },
+                    )
+                })
+                .collect();
+            fig.extensions.push(ExtendedCurve {
+                model: name.to_string(),
+                hypothesis: h.to_string(),
+                points,
+            });
+        }
+    }
+    fig.reference = Some(ReferenceLine {
+        label: "LLaMA-65B final loss".into(),
+        loss: synthetic_loss(1.09, 1.4e12),
+    });
+    fig.budget_label = "LLaMA-65B's compute (per model)".into();
+    fig
+}
+
+/// A Hoffmann-like hypothesis with synthetic draws around the published point
+/// (for testing bands; not a fit).
+fn hypothesis_with_draws(n: usize) -> ChinchillaHypothesis {
+    let base = ChinchillaLaw::hoffmann2022();
+    let draws = (0..n)
+        .map(|i| {
+            let u = (i as f64 * 0.618_034).fract() - 0.5;
+            let v = (i as f64 * 0.414_214).fract() - 0.5;
+            ChinchillaLaw::new(
+                base.e() + 0.05 * u,
+                base.a() * (1.0 + 0.2 * v),
+                base.b() * (1.0 + 0.2 * u),
+                base.alpha() + 0.02 * v + 0.01 * u,
+                base.beta() + 0.02 * u,
+            )
+            .unwrap()
+        })
+        .collect();
+    ChinchillaHypothesis::new(
+        "synthetic-draws",
+        "synthetic test draws around Hoffmann et al. 2022",
+        base,
+        draws,
+        Uncertainty::Bootstrap,
+        Evidence::described("none (synthetic)"),
+    )
+    .unwrap()
+}
+
+/// Parses the SVG (panics with the parser's message if it is not well-formed XML).
+fn parse(svg: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG is not well-formed: {e}"))
+}
+
+fn texts(doc: &roxmltree::Document<'_>) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect()
+}
+
+fn rgb(hex: &str) -> Option<(u8, u8, u8)> {
+    let h = hex.strip_prefix('#')?;
+    let p = |i: usize| u8::from_str_radix(h.get(i..i + 2)?, 16).ok();
+    Some((p(0)?, p(2)?, p(4)?))
+}
+
+/// Polylines with at least `min_points` vertices (series, not legend glyphs or
+/// markers), as (series colour index, dash pattern) -> count.
+fn series_lines(
+    doc: &roxmltree::Document<'_>,
+    min_points: usize,
+) -> BTreeMap<(usize, String), usize> {
+    let mut out = BTreeMap::new();
+    for n in doc.descendants().filter(|n| n.has_tag_name("polyline")) {
+        let pts = n
+            .attribute("points")
+            .unwrap_or("")
+            .split_whitespace()
+            .count();
+        if pts < min_points {
+            continue;
+        }
+        let Some((r, g, _)) = n.attribute("stroke").and_then(rgb) else {
+            continue;
+        };
+        let Some(i) = TAB10_RG.iter().position(|c| *c == (r, g)) else {
+            continue;
+        };
+        let dash = n
+            .attribute("stroke-dasharray")
+            .unwrap_or("solid")
+            .to_string();
+        *out.entry((i, dash)).or_insert(0) += 1;
+    }
+    out
+}
+
+fn fill_count(doc: &roxmltree::Document<'_>, tag: &str, series: usize) -> usize {
+    doc.descendants()
+        .filter(|n| n.has_tag_name(tag))
+        .filter(|n| {
+            n.attribute("fill")
+                .and_then(rgb)
+                .is_some_and(|(r, g, _)| (r, g) == TAB10_RG[series])
+        })
+        .count()
+}
+
+fn save_for_viewing(name: &str, fig: &impl Figure) {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("figures");
+    fig.save_svg(dir.join(name)).unwrap();
+}
+
+#[test]
+fn llama_curves_have_one_line_per_model_and_hypothesis() {
+    let fig = llama_figure();
+    let svg = fig.render_svg().unwrap();
+    let doc = parse(&svg);
+    let t = texts(&doc);
+    for want in [
+        "LLaMA-1 training loss, extended to LLaMA-65B's compute",
+        "Tokens seen (billions)",
+        "Training loss (nats/token)",
+        "LLaMA-7B",
+        "LLaMA-65B",
+        "power-law-floor",
+        "linear-in-log-tokens",
+        "linear-in-tokens",
+        "90% band",
+        "LLaMA-65B's compute (per model)",
+    ] {
+        assert!(
+            t.iter().any(|x| x == want),
+            "missing text {want:?} in {t:?}"
+        );
+    }
+    assert!(
+        t.iter().any(|x| x.starts_with("LLaMA-65B final loss: 1.5")),
+        "{t:?}"
+    );
+
+    let lines = series_lines(&doc, 3);
+    for model in 0..4 {
+        assert_eq!(
+            lines.get(&(model, "solid".into())),
+            Some(&1),
+            "observed {model}: {lines:?}"
+        );
+    }
+    // 7B and 13B: three dashed medians each, in three distinct dash patterns,
+    // the same three for both models; 33B and 65B have no extensions.
+    let dashes = |m: usize| -> BTreeSet<String> {
+        lines
+            .iter()
+            .filter(|((i, d), _)| *i == m && d != "solid")
+            .map(|((_, d), n)| {
+                assert_eq!(*n, 1);
+                d.clone()
+            })
+            .collect()
+    };
+    assert_eq!(dashes(0).len(), 3, "{lines:?}");
+    assert_eq!(dashes(0), dashes(1));
+    assert!(dashes(2).is_empty() && dashes(3).is_empty());
+    // One shaded band per extension.
+    assert_eq!(fill_count(&doc, "polygon", 0), 3);
+    assert_eq!(fill_count(&doc, "polygon", 1), 3);
+    assert_eq!(fill_count(&doc, "polygon", 2), 0);
+    save_for_viewing("llama_curves.svg", &fig);
+
+    let mut log = fig.clone();
+    log.tokens_scale = Scale::Log;
+    let svg = log.render_svg().unwrap();
+    let doc = parse(&svg);
+    assert!(texts(&doc)
+        .iter()
+        .any(|x| x == "Tokens seen (billions, log scale)"));
+    assert!(
+        texts(&doc).iter().any(|x| x == "1,000"),
+        "{:?}",
+        texts(&doc)
+    );
+    save_for_viewing("llama_curves_log.svg", &log);
+}
+
+#[test]
+fn nothing_is_drawn_outside_the_plot_area() {
+    // Every series vertex lies inside the mesh's bounding box (bands and lines
+    // are not clipped because the ranges cover them).
+    let fig = llama_figure();
+    let svg = fig.render_svg().unwrap();
+    let doc = parse(&svg);
+    let (w, h) = (800.0, 500.0);
+    for n in doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("polygon"))
+    {
+        for p in n.attribute("points").unwrap_or("").split_whitespace() {
+            let (x, y) = p.split_once(',').unwrap();
+            let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+            assert!((0.0..=w).contains(&x) && (0.0..=h).contains(&y), "{p}");
+        }
+    }
+}
+
+#[test]
+fn compute_frontier_has_a_curve_per_size_and_the_frontier() {
+    let sizes: Vec<Params> = [1e9, 7e9, 70e9, 175e9]
+        .iter()
+        .map(|n| Params::new(*n).unwrap())
+        .collect();
+    let fig =
+        ComputeFrontierFigure::new(ChinchillaLaw::hoffmann2022(), "Hoffmann et al. 2022", sizes);
+    let svg = fig.render_svg().unwrap();
+    let doc = parse(&svg);
+    let t = texts(&doc);
+    for want in [
+        "Loss vs compute: Hoffmann et al. 2022",
+        "Training compute C = 6ND (FLOPs, log scale)",
+        "Loss (nats/token)",
+        "N = 1B",
+        "N = 70B",
+        "compute-optimal frontier",
+        "1e22",
+    ] {
+        assert!(t.iter().any(|x| x == want), "missing {want:?} in {t:?}");
+    }
+    let lines = series_lines(&doc, 3);
+    for s in 0..4 {
+        assert_eq!(lines.get(&(s, "solid".into())), Some(&1), "{lines:?}");
+    }
+    // The frontier: one long black polyline.
+    let frontier = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some("#141414"))
+        .filter(|n| {
+            n.attribute("points")
+                .unwrap_or("")
+                .split_whitespace()
+                .count()
+                > 100
+        })
+        .count();
+    assert_eq!(frontier, 1);
+    // Each size's optimum is marked (filled dot in the series colour).
+    for s in 0..4 {
+        assert!(
+            fill_count(&doc, "circle", s) >= 1,
+            "no optimum marker for size {s}"
+        );
+    }
+    save_for_viewing("compute_frontier.svg", &fig);
+}
+
+#[test]
+fn isoflop_profiles_have_bands_and_minima() {
+    let h = hypothesis_with_draws(400);
+    let budgets = [1e21, 1e22, 1e23].map(|c| Flops::new(c).unwrap());
+    let fig = IsoFlopFigure::from_hypothesis(&h, &budgets, 41, 0.9).unwrap();
+    let svg = fig.render_svg().unwrap();
+    let doc = parse(&svg);
+    let t = texts(&doc);
+    for want in [
+        "IsoFLOP profiles: synthetic-draws",
+        "Loss (nats/token)",
+        "C = 1e21 FLOPs",
+        "90% band",
+        "minimum (median)",
+    ] {
+        assert!(t.iter().any(|x| x == want), "missing {want:?} in {t:?}");
+    }
+    assert_eq!(
+        t.iter().filter(|x| x.starts_with("N* = ")).count(),
+        3,
+        "{t:?}"
+    );
+    assert!(t
+        .iter()
+        .any(|x| x.starts_with("Model size N (parameters, log scale)")));
+    let lines = series_lines(&doc, 3);
+    for s in 0..3 {
+        assert_eq!(lines.get(&(s, "solid".into())), Some(&1), "{lines:?}");
+        assert_eq!(fill_count(&doc, "polygon", s), 1, "band of profile {s}");
+    }
+    // Minima move to larger N with more compute.
+    let mins: Vec<f64> = fig
+        .profiles
+        .iter()
+        .map(|p| p.minimum().unwrap().0.get())
+        .collect();
+    assert!(mins[0] < mins[1] && mins[1] < mins[2], "{mins:?}");
+    save_for_viewing("isoflop.svg", &fig);
+
+    // Without draws: zero-width bands, said so in the legend, no polygons.
+    let exact =
+        IsoFlopFigure::from_hypothesis(&ChinchillaHypothesis::hoffmann2022(), &budgets, 41, 0.9)
+            .unwrap();
+    let svg = exact.render_svg().unwrap();
+    let doc = parse(&svg);
+    assert!(texts(&doc)
+        .iter()
+        .any(|x| x == "90% band: zero width (no draws)"));
+    assert_eq!(fill_count(&doc, "polygon", 0), 0);
+    save_for_viewing("isoflop_hoffmann.svg", &exact);
+}
+
+#[test]
+fn exponent_draws_scatter_every_draw() {
+    let h = hypothesis_with_draws(300);
+    let mut fig = ExponentDrawsFigure::from_hypothesis(&h).unwrap();
+    fig.references.push(ExponentPoint {
+        label: "Hoffmann et al. 2022 (unrounded)".into(),
+        alpha: 0.33917084,
+        beta: 0.2849083,
+    });
+    let svg = fig.render_svg().unwrap();
+    let doc = parse(&svg);
+    let t = texts(&doc);
+    for want in [
+        "Exponent draws: synthetic-draws",
+        "α (size exponent)",
+        "β (data exponent)",
+        "draws (n = 300)",
+        "Hoffmann et al. 2022 (unrounded)",
+    ] {
+        assert!(t.iter().any(|x| x == want), "missing {want:?} in {t:?}");
+    }
+    // 300 draws + the legend's dot, in series colour 0.
+    assert_eq!(fill_count(&doc, "circle", 0), 301);
+    save_for_viewing("exponent_draws.svg", &fig);
+}
+
+#[test]
+fn bad_specs_are_errors_not_panics() {
+    assert!(LlamaCurvesFigure::new("empty").render_svg().is_err());
+    let mut fig = llama_figure();
+    fig.observed[0].points[3].1 = f64::NAN;
+    assert!(fig.render_svg().is_err());
+    let mut fig = llama_figure();
+    fig.extensions[0].points[2].1.lo = fig.extensions[0].points[2].1.hi + 1.0;
+    assert!(fig.render_svg().is_err(), "misordered band");
+    let mut fig = llama_figure();
+    for i in 0..6 {
+        let mut e = fig.extensions[0].clone();
+        e.hypothesis = format!("h{i}");
+        fig.extensions.push(e);
+    }
+    assert!(
+        fig.render_svg().is_err(),
+        "more hypotheses than dash styles"
+    );
+    let mut fig = llama_figure();
+    fig.observed[0].points.clear();
+    assert!(fig.render_svg().is_err());
+    let mut fig = llama_figure();
+    fig.size = (10, 10);
+    assert!(fig.render_svg().is_err());
+
+    assert!(
+        ComputeFrontierFigure::new(ChinchillaLaw::hoffmann2022(), "x", vec![])
+            .render_svg()
+            .is_err()
+    );
+    let mut cf = ComputeFrontierFigure::new(
+        ChinchillaLaw::hoffmann2022(),
+        "x",
+        vec![Params::new(1e9).unwrap()],
+    );
+    cf.compute = Some((Flops::new(1e22).unwrap(), Flops::new(1e20).unwrap()));
+    assert!(cf.render_svg().is_err());
+
+    assert!(IsoFlopFigure::new("empty").render_svg().is_err());
+    let h = ChinchillaHypothesis::hoffmann2022();
+    assert!(IsoFlopFigure::from_hypothesis(&h, &[], 41, 0.9).is_err());
+    assert!(IsoFlopFigure::from_hypothesis(&h, &[Flops::new(1e21).unwrap()], 2, 0.9).is_err());
+    assert!(IsoFlopFigure::from_hypothesis(&h, &[Flops::new(1e21).unwrap()], 41, 1.5).is_err());
+
+    assert!(ExponentDrawsFigure::new("empty", vec![], (0.3, 0.3))
+        .render_svg()
+        .is_err());
+    assert!(
+        ExponentDrawsFigure::new("nan", vec![(f64::NAN, 0.3)], (0.3, 0.3))
+            .render_svg()
+            .is_err()
+    );
+    assert!(
+        ExponentDrawsFigure::from_hypothesis(&h).is_err(),
+        "no draws"
+    );
+}
+
+#[test]
+fn degenerate_ranges_render() {
+    // All-equal values on every axis: padded ranges, a valid SVG, no panic.
+    let mut fig = LlamaCurvesFigure::new("flat");
+    fig.observed.push(ObservedCurve {
+        model: "m".into(),
+        points: vec![(tokens(1e12), 2.0), (tokens(1e12), 2.0)],
+    });
+    for scale in [Scale::Linear, Scale::Log] {
+        fig.tokens_scale = scale;
+        parse(&fig.render_svg().unwrap());
+    }
+    let one = ExponentDrawsFigure::new("one", vec![(0.3, 0.3)], (0.3, 0.3));
+    parse(&one.render_svg().unwrap());
+    let mut iso = IsoFlopFigure::new("one point");
+    iso.profiles.push(isoflop::report::IsoFlopProfile {
+        label: "C".into(),
+        compute: Flops::new(1e21).unwrap(),
+        points: vec![(Params::new(1e9).unwrap(), Band::exact(2.5, 0.9).unwrap())],
+    });
+    parse(&iso.render_svg().unwrap());
+}
+
+#[test]
+fn save_svg_writes_the_rendered_file_and_reports_bad_paths() {
+    let fig = llama_figure();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("save_test");
+    let path = dir.join("nested").join("fig.svg");
+    fig.save_svg(&path).unwrap();
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written, fig.render_svg().unwrap());
+    // A path below a regular file cannot be created.
+    let err = fig.save_svg(path.join("below_a_file.svg")).unwrap_err();
+    assert!(matches!(err, isoflop::Error::Io { .. }), "{err}");
+}
+
+#[test]
+fn evcxr_content_carries_svg_and_text() {
+    let fig = llama_figure();
+    let c = fig.evcxr_content();
+    assert!(c.starts_with("EVCXR_BEGIN_CONTENT image/svg+xml\n<svg"));
+    assert!(c.contains("EVCXR_BEGIN_CONTENT text/plain\n"));
+    assert_eq!(c.matches("EVCXR_END_CONTENT").count(), 2);
+    // A figure that cannot be drawn shows the error instead of panicking.
+    let c = LlamaCurvesFigure::new("empty").evcxr_content();
+    assert!(c.contains("cannot draw") && c.contains("text/html"));
+}
