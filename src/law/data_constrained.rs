@@ -29,7 +29,7 @@
 //! ```
 
 use super::chinchilla::ChinchillaLaw;
-use super::{Evidence, LossHypothesis, Uncertainty};
+use super::{Evidence, LossHypothesis};
 use crate::error::{check, Result};
 use crate::units::{Params, Tokens};
 use serde::Serialize;
@@ -197,16 +197,6 @@ impl LossHypothesis for DataConstrainedHypothesis {
     }
     fn floor(&self, n: Params) -> Result<Option<f64>> {
         self.law.loss_infinite_repetition(n, self.unique).map(Some)
-    }
-    fn uncertainty(&self) -> Uncertainty {
-        Uncertainty::None
-    }
-    fn draw_count(&self) -> usize {
-        0
-    }
-    fn draws_into(&self, _n: Params, _d: Tokens, out: &mut Vec<f64>) -> Result<()> {
-        out.clear();
-        Ok(())
     }
     fn evidence(&self) -> &Evidence {
         &self.evidence

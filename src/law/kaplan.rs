@@ -20,7 +20,7 @@
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 
-use super::{Evidence, LossHypothesis, Uncertainty};
+use super::{Evidence, LossHypothesis};
 use crate::error::{check, Error, Result};
 use crate::units::{Params, Tokens};
 use serde::Serialize;
@@ -167,16 +167,6 @@ impl LossHypothesis for KaplanHypothesis {
     }
     fn floor(&self, n: Params) -> Result<Option<f64>> {
         self.law.loss_infinite_data(n).map(Some)
-    }
-    fn uncertainty(&self) -> Uncertainty {
-        Uncertainty::None
-    }
-    fn draw_count(&self) -> usize {
-        0
-    }
-    fn draws_into(&self, _n: Params, _d: Tokens, out: &mut Vec<f64>) -> Result<()> {
-        out.clear();
-        Ok(())
     }
     fn evidence(&self) -> &Evidence {
         &self.evidence

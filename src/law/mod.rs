@@ -89,13 +89,23 @@ pub trait LossHypothesis: Send + Sync + std::fmt::Debug {
     /// The lowest loss this hypothesis allows for a model of size `n` as D grows without
     /// bound (`None` if it has no floor, e.g. a loss that keeps falling linearly).
     fn floor(&self, n: Params) -> Result<Option<f64>>;
-    /// How the draws express uncertainty.
-    fn uncertainty(&self) -> Uncertainty;
-    /// Number of parameter draws (0 when there is no uncertainty).
-    fn draw_count(&self) -> usize;
-    /// Clears `out` and pushes one loss per parameter draw for (`n`, `d`).
-    /// Must not allocate beyond `out`'s growth.
-    fn draws_into(&self, n: Params, d: Tokens, out: &mut Vec<f64>) -> Result<()>;
+    /// How the draws express uncertainty. Defaults to [`Uncertainty::None`], for
+    /// point-only hypotheses (published presets); a hypothesis with draws overrides
+    /// this, [`LossHypothesis::draw_count`] and [`LossHypothesis::draws_into`].
+    fn uncertainty(&self) -> Uncertainty {
+        Uncertainty::None
+    }
+    /// Number of parameter draws (0 when there is no uncertainty, the default).
+    fn draw_count(&self) -> usize {
+        0
+    }
+    /// Clears `out` and pushes one loss per parameter draw for (`n`, `d`) (by default,
+    /// none). Must not allocate beyond `out`'s growth.
+    fn draws_into(&self, n: Params, d: Tokens, out: &mut Vec<f64>) -> Result<()> {
+        let _ = (n, d);
+        out.clear();
+        Ok(())
+    }
     /// The data behind the hypothesis.
     fn evidence(&self) -> &Evidence;
     /// Caveats every prediction of this hypothesis must carry (e.g. the cosine-schedule
