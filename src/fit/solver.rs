@@ -43,6 +43,18 @@ impl Default for SolverOptions {
     }
 }
 
+impl SolverOptions {
+    /// The looser settings a multi-start sweep runs each start to before the best is
+    /// polished: gradient norm 10⁻⁷ and cost change 10⁻¹³ (never tighter than `self`).
+    pub fn sweep(&self) -> SolverOptions {
+        SolverOptions {
+            grad_tol: self.grad_tol.max(1e-7),
+            cost_tol: self.cost_tol.max(1e-13),
+            ..*self
+        }
+    }
+}
+
 /// Why the local solver stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SolverStop {
