@@ -6,7 +6,7 @@
 //! | [`solver`] | the local solver: L-BFGS (argmin) with a one-pass cost+gradient cache |
 //! | [`multistart`] | many starts in parallel, keep the best; or screen the starts, refine the best few |
 //! | [`protocol`] | Hoffmann et al. 2022's grid protocol for the Chinchilla law; fit status and diagnostics |
-//! | [`bootstrap`] | resample runs, refit warm-started, keep the draws; SEs, intervals, covariance, bands |
+//! | [`mod@bootstrap`] | resample runs, refit warm-started, keep the draws; SEs, intervals, covariance, bands |
 //! | [`kaplan`] | Kaplan et al. 2020's joint law L(N, D) through the same machinery |
 //! | [`replication`] | the Besiroglu et al. 2024 replication refitted to the bundled data, as a hypothesis |
 //!
