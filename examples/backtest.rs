@@ -135,34 +135,58 @@ fn colour(h: &str) -> RGBColor {
         "linear-in-log-tokens" => RGBColor(31, 119, 180),
         "power-law-floor" => RGBColor(44, 160, 44),
         "chinchilla-besiroglu2024-calibrated" => RGBColor(148, 103, 189),
+        "chinchilla-besiroglu2024-calibrated-scaled" => RGBColor(227, 119, 194),
         "chinchilla-hoffmann2022-calibrated" => RGBColor(140, 86, 75),
+        "chinchilla-hoffmann2022-calibrated-scaled" => RGBColor(188, 189, 34),
         "chinchilla-refit" => RGBColor(148, 103, 189),
         "kaplan-refit" => RGBColor(255, 127, 14),
         _ => RGBColor(90, 90, 90),
     }
 }
 
-/// The axis range of a panel: observed and predicted (and bands), padded.
-fn range(records: &[&Record]) -> (f64, f64) {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for r in records {
-        let band = r.band.map_or((r.predicted, r.predicted), |b| (b.lo, b.hi));
-        lo = lo.min(r.observed).min(r.predicted).min(band.0);
-        hi = hi.max(r.observed).max(r.predicted).max(band.1);
-    }
-    let pad = 0.04 * (hi - lo);
-    (lo - pad, hi + pad)
+/// Lowest and highest of `xs`.
+fn span(xs: impl Iterator<Item = f64>) -> (f64, f64) {
+    xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+        (lo.min(x), hi.max(x))
+    })
 }
 
+fn pad((lo, hi): (f64, f64), k: f64) -> (f64, f64) {
+    let p = k * (hi - lo).max(1e-3);
+    (lo - p, hi + p)
+}
+
+/// One panel of predicted against observed loss, on equal axes. Colour is the
+/// hypothesis; the marker is the split (filled circle, hollow circle, cross, in order of
+/// appearance). Predictions below `floor` (if any) are drawn as triangles on the bottom
+/// edge and counted in the caption, so one wild hypothesis does not squash the rest.
 fn panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     title: &str,
     records: &[&Record],
+    floor: Option<f64>,
+    legend_at: SeriesLabelPosition,
 ) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let (lo, hi) = range(records);
+    let band_lo = |r: &Record| r.band.map_or(r.predicted, |b| b.lo.min(r.predicted));
+    let band_hi = |r: &Record| r.band.map_or(r.predicted, |b| b.hi.max(r.predicted));
+    let (obs_lo, obs_hi) = span(records.iter().map(|r| r.observed));
+    let pred_lo = span(records.iter().map(|r| band_lo(r))).0;
+    let pred_hi = span(records.iter().map(|r| band_hi(r))).1;
+    let lo = floor.map_or(pred_lo, |f| pred_lo.max(f)).min(obs_lo);
+    let (lo, hi) = pad((lo, pred_hi.max(obs_hi)), 0.03);
+    let clipped: Vec<&&Record> = records.iter().filter(|r| r.predicted < lo).collect();
+    let caption = if clipped.is_empty() {
+        title.to_string()
+    } else {
+        let min = span(clipped.iter().map(|r| r.predicted)).0;
+        format!(
+            "{title}: {} predictions below the axis, down to {min:.2} (triangles)",
+            clipped.len()
+        )
+    };
     let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 17))
+        .caption(caption, ("sans-serif", 14))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(55)
@@ -172,8 +196,8 @@ fn panel<DB: DrawingBackend>(
         .configure_mesh()
         .x_desc("observed loss (nats/token)")
         .y_desc("predicted loss (nats/token)")
-        .x_labels(6)
-        .y_labels(6)
+        .x_labels(7)
+        .y_labels(7)
         .label_style(("sans-serif", 12))
         .axis_desc_style(("sans-serif", 13))
         .x_label_formatter(&|v| format!("{v:.2}"))
@@ -183,41 +207,88 @@ fn panel<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .draw_series(LineSeries::new(vec![(lo, lo), (hi, hi)], BLACK.mix(0.5)))
-        .map_err(err)?;
+        .map_err(err)?
+        .label("predicted = observed")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.mix(0.5)));
     let mut hyps: Vec<&str> = Vec::new();
+    let mut splits: Vec<&str> = Vec::new();
     for r in records {
         if !hyps.contains(&r.hypothesis.as_str()) {
             hyps.push(&r.hypothesis);
         }
+        if !splits.contains(&r.split.as_str()) {
+            splits.push(&r.split);
+        }
     }
-    for h in hyps {
+    for &h in &hyps {
         let c = colour(h);
-        let mine: Vec<&&Record> = records.iter().filter(|r| r.hypothesis == h).collect();
-        chart
-            .draw_series(mine.iter().filter_map(|r| {
-                r.band.map(|b| {
-                    PathElement::new(
-                        vec![(r.observed, b.lo), (r.observed, b.hi)],
-                        c.mix(0.25).stroke_width(1),
-                    )
-                })
-            }))
+        for (k, &split) in splits.iter().enumerate() {
+            let mine: Vec<&&Record> = records
+                .iter()
+                .filter(|r| r.hypothesis == h && r.split == split)
+                .collect();
+            chart
+                .draw_series(mine.iter().filter_map(|r| {
+                    r.band.map(|b| {
+                        PathElement::new(
+                            vec![(r.observed, b.lo.max(lo)), (r.observed, b.hi.min(hi))],
+                            c.mix(0.3).stroke_width(1),
+                        )
+                    })
+                }))
+                .map_err(err)?;
+            let shown = mine
+                .iter()
+                .filter(|r| r.predicted >= lo)
+                .map(|r| (r.observed, r.predicted));
+            match k {
+                0 => chart.draw_series(shown.map(|p| Circle::new(p, 3, c.mix(0.85).filled()))),
+                1 => chart.draw_series(shown.map(|p| Circle::new(p, 3, c.stroke_width(1)))),
+                _ => chart.draw_series(shown.map(|p| Cross::new(p, 3, c.stroke_width(1)))),
+            }
             .map_err(err)?;
+            chart
+                .draw_series(
+                    mine.iter()
+                        .filter(|r| r.predicted < lo)
+                        .map(|r| TriangleMarker::new((r.observed, lo), 4, c.filled())),
+                )
+                .map_err(err)?;
+        }
+        // Legend entry per hypothesis (colour).
         chart
-            .draw_series(
-                mine.iter()
-                    .map(|r| Circle::new((r.observed, r.predicted), 3, c.mix(0.8).filled())),
-            )
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
             .map_err(err)?
             .label(h)
-            .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled()));
+            .legend(move |(x, y)| Rectangle::new([(x + 2, y - 4), (x + 14, y + 4)], c.filled()));
+    }
+    // Legend entry per split (marker), when there is more than one.
+    if splits.len() > 1 {
+        for (k, &split) in splits.iter().enumerate() {
+            let entry = chart
+                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+                .map_err(err)?
+                .label(split);
+            let grey = RGBColor(60, 60, 60);
+            match k {
+                0 => entry.legend(move |(x, y)| {
+                    EmptyElement::at((x + 8, y)) + Circle::new((0, 0), 3, grey.filled())
+                }),
+                1 => entry.legend(move |(x, y)| {
+                    EmptyElement::at((x + 8, y)) + Circle::new((0, 0), 3, grey.stroke_width(1))
+                }),
+                _ => entry.legend(move |(x, y)| {
+                    EmptyElement::at((x + 8, y)) + Cross::new((0, 0), 3, grey.stroke_width(1))
+                }),
+            };
+        }
     }
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(legend_at)
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 12))
+        .label_font(("sans-serif", 11))
         .draw()
         .map_err(err)?;
     Ok(())
@@ -227,28 +298,40 @@ fn write_svg(board: &Scoreboard, path: &PathBuf) -> Result<(), String> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let curves: Vec<&Record> = board
-        .records
-        .iter()
-        .filter(|r| !r.split.starts_with("along-compute@"))
-        .collect();
-    let runs: Vec<&Record> = board
-        .records
-        .iter()
-        .filter(|r| r.split.starts_with("along-compute@"))
-        .collect();
-    let root = SVGBackend::new(path, (1200, 560)).into_drawing_area();
+    let kind = |prefix: &str| -> Vec<&Record> {
+        board
+            .records
+            .iter()
+            .filter(|r| r.split.starts_with(prefix))
+            .collect()
+    };
+    let panels = [
+        (
+            "LLaMA-1 curves, along each curve",
+            kind("along-curve@"),
+            Some(1.4),
+            SeriesLabelPosition::UpperLeft,
+        ),
+        (
+            "LLaMA-1 final losses, across models",
+            kind("across-models@"),
+            None,
+            SeriesLabelPosition::LowerRight,
+        ),
+        (
+            "Chinchilla runs, along compute",
+            kind("along-compute@"),
+            None,
+            SeriesLabelPosition::UpperLeft,
+        ),
+    ];
+    let root = SVGBackend::new(path, (1650, 580)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let (left, right) = root.split_horizontally(600);
-    if !curves.is_empty() {
-        panel(
-            &left,
-            "LLaMA-1 curves: along-curve and across-models",
-            &curves,
-        )?;
-    }
-    if !runs.is_empty() {
-        panel(&right, "Chinchilla runs: along compute", &runs)?;
+    let areas = root.split_evenly((1, 3));
+    for ((title, records, floor, legend), area) in panels.iter().zip(&areas) {
+        if !records.is_empty() {
+            panel(area, title, records, *floor, legend.clone())?;
+        }
     }
     root.present().map_err(|e| e.to_string())?;
     Ok(())
