@@ -354,7 +354,8 @@ fn main() -> ExitCode {
         }
     };
     let elapsed = start.elapsed();
-    let notes = backtest::schedule_notes(&board);
+    let mut notes = backtest::schedule_notes(&board);
+    notes.extend(backtest::band_notes(&board));
     if let Err(e) = write_svg(&board, &args.svg) {
         eprintln!("cannot write {}: {e}", args.svg.display());
         return ExitCode::FAILURE;

@@ -203,6 +203,7 @@ fn scoreboard_is_reproducible_from_a_seed() {
     }
     // The schedule caveat is stated.
     let notes = schedule_notes(&a);
+    assert!(!isoflop::backtest::band_notes(&a).is_empty());
     assert!(notes.iter().any(|n| n.contains("cosine")), "{notes:?}");
 }
 
@@ -265,8 +266,8 @@ fn bad_input_is_a_typed_error() {
     let w = t(10e9);
     assert!(matches!(
         across_models(
-            &[c.clone()],
-            &[c.clone()],
+            std::slice::from_ref(&c),
+            std::slice::from_ref(&c),
             h(),
             CalibrationMode::Offset,
             w,
@@ -275,7 +276,14 @@ fn bad_input_is_a_typed_error() {
         Err(Error::NotApplicable { .. })
     ));
     assert!(matches!(
-        across_models(&[], &[c.clone()], h(), CalibrationMode::Offset, w, &mut p),
+        across_models(
+            &[],
+            std::slice::from_ref(&c),
+            h(),
+            CalibrationMode::Offset,
+            w,
+            &mut p
+        ),
         Err(Error::InsufficientData { .. })
     ));
     // Along compute: a cut above every run.

@@ -232,36 +232,103 @@ pub fn bundled(options: &BacktestOptions) -> Result<Scoreboard> {
     Scoreboard::new(records, failures)
 }
 
-/// What the along-curve scores mean under the cosine-schedule confound, one sentence
-/// per continuation form that was scored, from the board's own biases (see the module
-/// docs). Empty if the board has no along-curve rows.
+/// What the along-curve scores mean under the cosine-schedule confound, from the
+/// board's own biases: one sentence per continuation form scored (its bias per cut and
+/// what the sign says), then the caveat for the continuations (see the module docs).
+/// Empty if the board has no along-curve rows.
 pub fn schedule_notes(board: &Scoreboard) -> Vec<String> {
     let mut notes = Vec::new();
     for form in ContinuationForm::ALL {
-        let recs: Vec<&Record> = board
-            .records
+        let rows: Vec<&ScoreRow> = board
+            .rows
             .iter()
             .filter(|r| r.hypothesis == form.id() && r.split.starts_with("along-curve@"))
             .collect();
-        if recs.is_empty() {
+        if rows.is_empty() {
             continue;
         }
-        let n = recs.len() as f64;
-        let bias = recs.iter().map(|r| r.error()).sum::<f64>() / n;
-        let over = recs.iter().filter(|r| r.error() > 0.0).count();
+        let per_cut: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {:+.3}",
+                    r.split.trim_start_matches("along-curve@"),
+                    r.bias
+                )
+            })
+            .collect();
+        let n: usize = rows.iter().map(|r| r.predictions).sum();
+        let bias = rows
+            .iter()
+            .map(|r| r.bias * r.predictions as f64)
+            .sum::<f64>()
+            / n as f64;
         let dir = if bias > 0.0 {
-            "over-predicts the later loss (pessimistic): the held-out part of the curve fell faster than its early shape implies"
+            "over-predicts the later loss: the held-out part fell faster than the early shape implies, as the learning rate kept decaying"
         } else {
-            "under-predicts the later loss (optimistic): extrapolating the early shape promises more than the curve delivered"
+            "under-predicts the later loss: the early slope promises more than the curve delivered, despite the decaying learning rate helping the held-out part"
         };
         notes.push(format!(
-            "{}: fitted before the cut, it {dir}; mean bias {bias:+.4} nats, {over} of {} points over-predicted.",
+            "{}: fitted before the cut it {dir} (bias by cut: {}; nats).",
             form.id(),
-            recs.len()
+            per_cut.join(", ")
         ));
     }
     if !notes.is_empty() {
-        notes.push("Schedule confound (REFERENCE §5): each LLaMA-1 curve is one cosine-scheduled run, so the held-out points are intermediate points of the same run whose learning rate keeps decaying; the scores say how a form extrapolates this schedule's curve, not how final losses of longer runs scale, and a continuation of a full 1T curve extrapolates a tail steepened by its own annealing.".to_string());
+        // "7B with 65B's compute": the tokens multiple the question asks a 7B curve to reach.
+        let (small, large) = (LlamaModel::Llama7B, LlamaModel::Llama65B);
+        let reach = large.params().get() * large.trained_tokens().get()
+            / (small.params().get() * small.trained_tokens().get());
+        let longest = board
+            .rows
+            .iter()
+            .filter(|r| r.split.starts_with("along-curve@"))
+            .map(|r| r.max_extrapolation)
+            .fold(0.0_f64, f64::max);
+        notes.push(format!("Schedule confound (REFERENCE §5): each LLaMA-1 curve is one cosine-scheduled run, so the held-out points are intermediate points of the same run, whose learning rate keeps decaying to 10% of the peak at its end. These scores measure how a form extrapolates this schedule's curve, up to {longest:.1}x the fitted tokens; they do not test how the final losses of longer-scheduled runs scale. A continuation of the whole 1T curve of LLaMA-7B to the 65B's compute ({reach:.1}x its tokens) carries that run's mix of data gains and annealing gains into a run that would anneal on its own schedule; nothing here can check that."));
+    }
+    notes
+}
+
+/// How the bands' coverage compares with their nominal level, one sentence per band
+/// kind on the board (bands that cover far less than their level are too narrow for
+/// the error the backtest saw). Empty if no row has a band.
+pub fn band_notes(board: &Scoreboard) -> Vec<String> {
+    let kinds = [
+        (
+            BandKind::CurveBootstrap,
+            "curve continuations' block-bootstrap bands",
+        ),
+        (
+            BandKind::Confidence,
+            "calibrated laws' parameter (confidence) bands",
+        ),
+        (BandKind::Prediction, "Chinchilla refits' prediction bands"),
+    ];
+    let mut notes = Vec::new();
+    for (kind, what) in kinds {
+        let rows: Vec<&ScoreRow> = board.rows.iter().filter(|r| r.band_kind == kind).collect();
+        let (Some(lo), Some(hi), Some(level)) = (
+            rows.iter().filter_map(|r| r.coverage).reduce(f64::min),
+            rows.iter().filter_map(|r| r.coverage).reduce(f64::max),
+            rows.iter().filter_map(|r| r.level).reduce(f64::max),
+        ) else {
+            continue;
+        };
+        let verdict = if hi < level - 0.1 {
+            "too narrow; widen them by the backtest's errors before trusting them"
+        } else {
+            "roughly calibrated"
+        };
+        let covered = if (hi - lo).abs() < 5e-3 {
+            format!("{:.0}%", 100.0 * lo)
+        } else {
+            format!("{:.0}-{:.0}%", 100.0 * lo, 100.0 * hi)
+        };
+        notes.push(format!(
+            "The {what} covered {covered} of held-out values against a nominal {:.0}%: {verdict}.",
+            100.0 * level
+        ));
     }
     notes
 }
