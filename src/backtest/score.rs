@@ -291,3 +291,60 @@ impl Scoreboard {
         rows
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(h: &str, observed: f64, predicted: f64, band: Option<(f64, f64)>, x: f64) -> Record {
+        Record {
+            hypothesis: h.into(),
+            split: "s".into(),
+            target: "t".into(),
+            params: Params::raw(1e9),
+            tokens: Tokens::raw(1e9),
+            observed,
+            predicted,
+            band: band.map(|(lo, hi)| Band {
+                lo,
+                median: predicted,
+                hi,
+                level: 0.8,
+            }),
+            band_kind: if band.is_some() {
+                BandKind::Prediction
+            } else {
+                BandKind::None
+            },
+            extrapolation: x,
+        }
+    }
+
+    #[test]
+    fn scores_by_hand() {
+        // Errors +0.1, -0.3, +0.2: MAE 0.2, max 0.3, bias 0, RMSE sqrt(0.14/3).
+        let board = Scoreboard::new(
+            vec![
+                rec("a", 2.0, 2.1, Some((2.05, 2.2)), 1.0),
+                rec("a", 2.0, 1.7, Some((1.6, 2.1)), 4.0),
+                rec("a", 2.0, 2.2, Some((1.9, 2.3)), 2.0),
+                rec("b", 2.0, 2.0, None, 3.0),
+                rec("b", 2.0, 2.0, Some((1.9, 2.1)), 3.0),
+            ],
+            vec![],
+        )
+        .unwrap();
+        let a = board.row("a", "s").unwrap();
+        assert!((a.mae - 0.2).abs() < 1e-12);
+        assert!((a.max_error - 0.3).abs() < 1e-12);
+        assert!(a.bias.abs() < 1e-12);
+        assert!((a.rmse - (0.14f64 / 3.0).sqrt()).abs() < 1e-12);
+        assert_eq!(a.coverage, Some(2.0 / 3.0));
+        assert_eq!(a.level, Some(0.8));
+        assert_eq!((a.median_extrapolation, a.max_extrapolation), (2.0, 4.0));
+        // A row where some predictions have no band reports no coverage.
+        let b = board.row("b", "s").unwrap();
+        assert_eq!((b.coverage, b.band_kind), (None, BandKind::None));
+        assert_eq!(board.ranking("s")[0].hypothesis, "b");
+    }
+}
