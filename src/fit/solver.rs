@@ -5,7 +5,7 @@
 //! hand-written L-BFGS no faster on this problem and less robust from the protocol's poor
 //! starts (e.g. α = β = 0, a = b = 25), while argmin needs ~0.8 ms per fit once cost and
 //! gradient share one pass. This module adds that one-pass cache: argmin asks for the cost
-//! and then the gradient at the same point; `Cached` computes both on the first call and
+//! and then the gradient at the same point; a small cache computes both on the first call and
 //! serves the second from memory. `benches/fit.rs` measures the result; the speed targets of
 //! issue 4 are met with it (see the crate README), so no custom solver is needed.
 //!
