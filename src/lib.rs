@@ -55,6 +55,7 @@
 //! | law | [`law`] | loss hypotheses: Chinchilla, Kaplan, data-constrained, curve continuations |
 //! | fit | [`fit`] | the Chinchilla fitting protocol, bootstrap draws |
 //! | query | [`prediction`], [`query`] | loss at a budget, inverse, optimal split, comparisons |
+//! | backtest | [`backtest`] | fit on part of the data, predict the rest: error, bias, band coverage |
 //! | report | [`report`] | evcxr notebook display (HTML), SVG plots |
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -75,6 +76,8 @@ pub mod law;
 
 pub mod prediction;
 pub mod query;
+
+pub mod backtest;
 
 pub mod report;
 
