@@ -176,6 +176,7 @@ fn parametric(
     let mut calibrations = Vec::new();
     for (h, mode) in [
         (hoffmann.clone(), CalibrationMode::Offset),
+        (hoffmann.clone(), CalibrationMode::OffsetAndScale),
         (besiroglu.clone(), CalibrationMode::Offset),
         (besiroglu.clone(), CalibrationMode::OffsetAndScale),
     ] {
@@ -447,8 +448,12 @@ fn print_verdicts(report: &Report) {
     println!("P = share of the hypothesis' parameter draws in which it does (no draws: the point estimate decides).");
     println!("Curve continuations compare with the 65B's observed final loss; laws compare with their own 65B prediction.");
     println!(
-        "yes: P >= 0.95; no: P <= 0.05; void: the prediction behind it is physically impossible.\n"
+        "yes: P >= 0.95; no: P <= 0.05; void: the prediction behind it is physically impossible."
     );
+    println!(
+        "Bands cover less than their level out of sample (cargo run --release --example backtest):"
+    );
+    println!("read P as the hypothesis' own confidence, not a calibrated probability.\n");
     for m in report
         .models
         .iter()
