@@ -41,4 +41,7 @@ pub mod query;
 
 pub mod report;
 
+#[cfg(feature = "proptest")]
+pub mod strategies;
+
 pub use error::{Error, Result};
