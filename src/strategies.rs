@@ -49,7 +49,7 @@
 //! | invariant | tolerance |
 //! |---|---|
 //! | C = 6ND round-trips: `tokens_for_flops(n, training_flops_6nd(n, d)) = d`, likewise `params_for_flops` | 1e-12 relative |
-//! | FLOPs <-> GPU-hours at fixed accelerator, precision and MFU: `flops_for(gpu_hours_for(c)) = c`, and a [`Cluster`](crate::cluster::Cluster)'s GPU-hours equal `gpu_hours_for` at its peak and MFU | 1e-12 relative |
+//! | FLOPs <-> GPU-hours at fixed accelerator, precision and MFU: `flops_for(gpu_hours_for(c)) = c`, and a [`Cluster`]'s GPU-hours equal `gpu_hours_for` at its peak and MFU | 1e-12 relative |
 //! | wall-clock x accelerator count = GPU-hours | 1e-12 relative |
 //! | Chinchilla and Kaplan laws: loss non-increasing in N and in D | exact (no tolerance) |
 //! | data-constrained law: loss non-increasing in N, D and the unique-token budget U | 1e-12 relative |
@@ -150,7 +150,10 @@ pub fn flops_per_second() -> impl Strategy<Value = FlopsPerSecond> + Clone {
 /// A model size and a token count with D/N between 1 and 1,000 tokens per
 /// parameter (Chinchilla-optimal is about 20; Llama 3 8B trained at about 1,900).
 pub fn params_and_tokens() -> impl Strategy<Value = (Params, Tokens)> + Clone {
-    (params_in(Params::raw(1e7), Params::raw(1e12)), log_uniform(1.0, 1e3))
+    (
+        params_in(Params::raw(1e7), Params::raw(1e12)),
+        log_uniform(1.0, 1e3),
+    )
         .prop_map(|(n, ratio)| (n, Tokens::raw(n.get() * ratio)))
 }
 
@@ -191,18 +194,18 @@ pub fn utilisation() -> impl Strategy<Value = Utilisation> + Clone {
 /// A valid cluster: 1 to 65,536 accelerators of one kind, a precision it
 /// supports, and any [`utilisation`].
 pub fn cluster() -> impl Strategy<Value = Cluster> + Clone {
-    (accelerator_and_precision(), 1u32..=65_536, utilisation()).prop_filter_map(
-        "valid cluster",
-        |((a, p), count, u)| Cluster::new(a, count, p, u).ok(),
-    )
+    (accelerator_and_precision(), 1u32..=65_536, utilisation())
+        .prop_filter_map("valid cluster", |((a, p), count, u)| {
+            Cluster::new(a, count, p, u).ok()
+        })
 }
 
 /// A valid cluster whose utilisation is an MFU, so it converts FLOPs to GPU-hours.
 pub fn mfu_cluster() -> impl Strategy<Value = Cluster> + Clone {
-    (accelerator_and_precision(), 1u32..=65_536, mfu()).prop_filter_map(
-        "valid cluster",
-        |((a, p), count, m)| Cluster::new(a, count, p, Utilisation::Mfu(m)).ok(),
-    )
+    (accelerator_and_precision(), 1u32..=65_536, mfu())
+        .prop_filter_map("valid cluster", |((a, p), count, m)| {
+            Cluster::new(a, count, p, Utilisation::Mfu(m)).ok()
+        })
 }
 
 /// A valid decoder-only transformer shape (1 to 128 layers, 1 to 128 heads of
@@ -311,10 +314,10 @@ pub fn kaplan_law() -> impl Strategy<Value = KaplanLaw> + Clone {
 /// A data-constrained law: a [`chinchilla_law`] with R_D* in [5, 30] and R_N* in
 /// [2, 10]; anchored on Muennighoff et al. 2023 (R_D* 15.4, R_N* 5.3).
 pub fn data_constrained_law() -> impl Strategy<Value = DataConstrainedLaw> + Clone {
-    (chinchilla_law(), 5.0f64..=30.0, 2.0f64..=10.0).prop_filter_map(
-        "valid data-constrained law",
-        |(base, rd, rn)| DataConstrainedLaw::new(base, rd, rn).ok(),
-    )
+    (chinchilla_law(), 5.0f64..=30.0, 2.0f64..=10.0)
+        .prop_filter_map("valid data-constrained law", |(base, rd, rn)| {
+            DataConstrainedLaw::new(base, rd, rn).ok()
+        })
 }
 
 /// Standard normal deviates by Box-Muller (no extra dependency).
@@ -444,8 +447,19 @@ pub fn hostile_f64() -> impl Strategy<Value = f64> + Clone {
 /// subnormal to `f64::MAX`, log-uniform in the exponent, with the edges included.
 pub fn extreme_positive() -> impl Strategy<Value = f64> + Clone {
     prop_oneof![
-        select(vec![5e-324, f64::MIN_POSITIVE, 1e-300, 1.0, 1e15, 1e32, 1e300, f64::MAX]),
-        (-744.0f64..709.0).prop_map(f64::exp).prop_filter("> 0", |x| *x > 0.0),
+        select(vec![
+            5e-324,
+            f64::MIN_POSITIVE,
+            1e-300,
+            1.0,
+            1e15,
+            1e32,
+            1e300,
+            f64::MAX
+        ]),
+        (-744.0f64..709.0)
+            .prop_map(f64::exp)
+            .prop_filter("> 0", |x| *x > 0.0),
     ]
 }
 
@@ -456,9 +470,9 @@ pub fn hostile_str() -> impl Strategy<Value = String> + Clone {
     prop_oneof![
         select(vec![
             "", " ", "\t\n", "NaN", "nan", "inf", "-inf", "infinity", "+inf", "-1", "0", "-0",
-            "0.0", "1e400", "1e-400", "-1B", "0T", "1,2,3", "1,,000", ",100", "100,", "1..5",
-            "1e", "e5", "--1", "+-1", "1B2", "BB", "1 B B", "6.7BB", "1.4 TT", "GPU-h", "h",
-            "1e308K", "1e300P", "١٢٣", "6.7Б", "💥", "0x10", "1_000", "1/2", "½", "12%",
+            "0.0", "1e400", "1e-400", "-1B", "0T", "1,2,3", "1,,000", ",100", "100,", "1..5", "1e",
+            "e5", "--1", "+-1", "1B2", "BB", "1 B B", "6.7BB", "1.4 TT", "GPU-h", "h", "1e308K",
+            "1e300P", "١٢٣", "6.7Б", "💥", "0x10", "1_000", "1/2", "½", "12%",
         ])
         .prop_map(str::to_string),
         "\\PC{0,12}",
@@ -503,11 +517,29 @@ pub fn hostile_csv() -> impl Strategy<Value = String> + Clone {
 pub fn hostile_json() -> impl Strategy<Value = String> + Clone {
     prop_oneof![
         select(vec![
-            "", "null", "0", "-1", "1e400", "-1e400", "\"NaN\"", "NaN", "[]", "{}", "[1,2]",
-            "{\"E\":1.0}", "\"6.7B\"", "true", "{", "[", "\"", "1e-400",
+            "",
+            "null",
+            "0",
+            "-1",
+            "1e400",
+            "-1e400",
+            "\"NaN\"",
+            "NaN",
+            "[]",
+            "{}",
+            "[1,2]",
+            "{\"E\":1.0}",
+            "\"6.7B\"",
+            "true",
+            "{",
+            "[",
+            "\"",
+            "1e-400",
             "{\"E\":-1,\"A\":1,\"B\":1,\"alpha\":0.3,\"beta\":0.3}",
             "{\"E\":1,\"A\":1,\"B\":1,\"alpha\":0,\"beta\":0.3}",
-            "{\"Mfu\":0}", "{\"Mfu\":1.5}", "{\"TokensPerSecondPerAccelerator\":-5}",
+            "{\"Mfu\":0}",
+            "{\"Mfu\":1.5}",
+            "{\"TokensPerSecondPerAccelerator\":-5}",
         ])
         .prop_map(str::to_string),
         hostile_f64().prop_map(|x| x.to_string()),

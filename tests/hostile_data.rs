@@ -31,7 +31,11 @@ use proptest::prelude::*;
 
 /// Any f64, hostile or extreme-but-valid.
 fn value() -> impl Strategy<Value = f64> {
-    prop_oneof![strategies::hostile_f64(), strategies::extreme_positive(), 1.0f64..5.0]
+    prop_oneof![
+        strategies::hostile_f64(),
+        strategies::extreme_positive(),
+        1.0f64..5.0
+    ]
 }
 
 proptest! {
@@ -52,7 +56,7 @@ proptest! {
             let f = c.final_loss(Tokens::new(window).unwrap());
             prop_assert!(f.is_finite() && f > 0.0, "final loss {f}");
             prop_assert_finite!(c.tail_from(Tokens::new(start).unwrap()));
-            prop_assert!(c.len() >= 1 && !c.is_empty());
+            prop_assert!(!c.is_empty() && c.points().len() == c.len());
         }
     }
 
@@ -164,7 +168,12 @@ proptest! {
 /// counts, losses that rise with size.
 fn tiny_table() -> impl Strategy<Value = Vec<(f64, f64, f64)>> {
     let row = (
-        prop_oneof![Just(1e8), Just(1e9), 1e6f64..1e15, strategies::extreme_positive()],
+        prop_oneof![
+            Just(1e8),
+            Just(1e9),
+            1e6f64..1e15,
+            strategies::extreme_positive()
+        ],
         prop_oneof![Just(1e10), 1e6f64..1e15, strategies::extreme_positive()],
         prop_oneof![Just(2.5), 0.5f64..10.0, strategies::extreme_positive()],
     );
@@ -221,7 +230,12 @@ fn kaplan_fit_of_extreme_table_terminates() {
 #[test]
 fn overflowing_curves_are_errors() {
     let t = |x: f64| Tokens::new(x).unwrap();
-    let pts = vec![(t(1e6), 1e290), (t(1e9), 1e300), (t(2e9), 3.0), (t(6e12), 1e295)];
+    let pts = vec![
+        (t(1e6), 1e290),
+        (t(1e9), 1e300),
+        (t(2e9), 3.0),
+        (t(6e12), 1e295),
+    ];
     let curve = LossCurve::new("m", Params::new(1e9).unwrap(), pts).unwrap();
     let options = ContinuationOptions {
         start: curve.first_tokens(),

@@ -79,10 +79,29 @@ proptest! {
     }
 }
 
-fn hypotheses(law: ChinchillaLaw, u: Tokens) -> (ChinchillaHypothesis, KaplanHypothesis, DataConstrainedHypothesis) {
-    let h = ChinchillaHypothesis::new("x", "x", law, vec![], Uncertainty::None, Evidence::described("x")).unwrap();
+fn hypotheses(
+    law: ChinchillaLaw,
+    u: Tokens,
+) -> (
+    ChinchillaHypothesis,
+    KaplanHypothesis,
+    DataConstrainedHypothesis,
+) {
+    let h = ChinchillaHypothesis::new(
+        "x",
+        "x",
+        law,
+        vec![],
+        Uncertainty::None,
+        Evidence::described("x"),
+    )
+    .unwrap();
     let dc = DataConstrainedLaw::new(law, 15.4, 5.3).unwrap();
-    (h, KaplanHypothesis::kaplan2020(), DataConstrainedHypothesis::new(dc, u))
+    (
+        h,
+        KaplanHypothesis::kaplan2020(),
+        DataConstrainedHypothesis::new(dc, u),
+    )
 }
 
 proptest! {

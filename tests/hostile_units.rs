@@ -48,7 +48,12 @@ macro_rules! valid_or_error {
     ($t:ident, $r:expr) => {{
         let r: isoflop::Result<$t> = $r;
         if let Ok(q) = r {
-            prop_assert!(q.get().is_finite() && q.get() > 0.0, "{} {:?}", stringify!($t), q);
+            prop_assert!(
+                q.get().is_finite() && q.get() > 0.0,
+                "{} {:?}",
+                stringify!($t),
+                q
+            );
             // Display never panics and parses back to a valid value of the same order.
             let shown = q.to_string();
             prop_assert!(!shown.is_empty());

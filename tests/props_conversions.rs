@@ -14,8 +14,8 @@ mod props_support;
 use isoflop::cluster::{flops_for, gpu_hours_for, implied_mfu, Utilisation, Workload};
 use isoflop::compute::{params_for_flops, tokens_for_flops, training_flops_6nd};
 use isoflop::strategies;
-use proptest::prelude::*;
 use props_support::rel;
+use proptest::prelude::*;
 
 const TOL: f64 = 1e-12;
 

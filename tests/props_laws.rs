@@ -16,14 +16,12 @@
 
 mod props_support;
 
-use isoflop::law::{
-    ChinchillaHypothesis, ChinchillaLaw, Evidence, LossHypothesis, Uncertainty,
-};
+use isoflop::law::{ChinchillaHypothesis, ChinchillaLaw, Evidence, LossHypothesis, Uncertainty};
 use isoflop::query::{compute_optimal, predict, tokens_to_reach};
 use isoflop::strategies;
 use isoflop::units::{Flops, Params, Tokens};
-use proptest::prelude::*;
 use props_support::rel;
+use proptest::prelude::*;
 
 const TOL: f64 = 1e-12;
 
@@ -206,7 +204,10 @@ proptest! {
 #[test]
 fn presets_satisfy_the_optimal_split() {
     // The published laws themselves (Hoffmann 2022, Besiroglu 2024) at Chinchilla's budget.
-    for law in [ChinchillaLaw::hoffmann2022(), ChinchillaLaw::besiroglu2024()] {
+    for law in [
+        ChinchillaLaw::hoffmann2022(),
+        ChinchillaLaw::besiroglu2024(),
+    ] {
         let c = Flops::new(5.76e23).unwrap();
         let (n, d) = law.optimal(c).unwrap();
         assert!(rel(6.0 * n.get() * d.get(), c.get()) <= TOL);
