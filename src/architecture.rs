@@ -164,7 +164,8 @@ impl TryFrom<RawArchitecture> for Architecture {
 impl Architecture {
     /// Validates a shape: every dimension must be >= 1, and the attention
     /// width `n_heads * head_dim` at most 4 `d_model` (wider attention than
-    /// that is not a published transformer shape and is almost surely a typo).
+    /// that is not a published transformer shape and is almost surely a typo);
+    /// the parameter count must be at least 1.
     pub fn new(shape: Shape, params: Params) -> Result<Self> {
         positive_dim("number of layers", shape.n_layers)?;
         positive_dim("d_model", shape.d_model)?;
