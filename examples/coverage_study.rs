@@ -3,8 +3,8 @@
 //!
 //! Each trial draws a synthetic Chinchilla table from known parameters (the Besiroglu et
 //! al. 2024 fit, `ChinchillaLaw::besiroglu2024`) on the exact design of the bundled
-//! replication runs (240 (N, D) pairs of Hoffmann et al. 2022 Fig. 4: N 4.4e7 to 1.6e10,
-//! C 6e18 to 3e21 ... see `data::chinchilla`), with log-normal loss noise whose standard
+//! replication runs (the 240 (N, D) pairs of Hoffmann et al. 2022 Fig. 4 as digitised by
+//! Epoch AI; see `data::chinchilla`), with log-normal loss noise whose standard
 //! deviation is that of the replication fit's log residuals (0.0076; robust 1.4826 x MAD: 0.0049), fits it
 //! with `fit::fit_chinchilla` (screened strategy), bootstraps it, and checks the intervals.
 //!

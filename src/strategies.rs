@@ -364,8 +364,9 @@ pub fn loss_curve() -> impl Strategy<Value = LossCurve> + Clone {
 /// A Chinchilla-like run table drawn from `law`: `runs` runs with N log-uniform
 /// in [5e7, 1.6e10] and C log-uniform in [1e18, 1e22] (the span of Hoffmann et
 /// al. 2022 Fig. 4), D = C/6N, and log-normal loss noise of standard deviation
-/// `log_sd` (the bundled Chinchilla runs scatter about 0.02-0.03 in ln L around
-/// the replication's fit).
+/// `log_sd` (the bundled Chinchilla runs scatter with a standard deviation of
+/// 0.0076 in ln L around the Besiroglu et al. 2024 fit, 0.0049 robustly; see
+/// `examples/coverage_study.rs`).
 ///
 /// Tables are generated from one seed (deterministic, but shrinking only
 /// shrinks the seed). Rows with D < 1 token are redrawn.
