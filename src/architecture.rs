@@ -164,7 +164,8 @@ impl TryFrom<RawArchitecture> for Architecture {
 impl Architecture {
     /// Validates a shape: every dimension must be >= 1, and the attention
     /// width `n_heads * head_dim` at most 4 `d_model` (wider attention than
-    /// that is not a published transformer shape and is almost surely a typo).
+    /// that is not a published transformer shape and is almost surely a typo);
+    /// the parameter count must be at least 1.
     pub fn new(shape: Shape, params: Params) -> Result<Self> {
         positive_dim("number of layers", shape.n_layers)?;
         positive_dim("d_model", shape.d_model)?;
@@ -181,7 +182,15 @@ impl Architecture {
                 allowed: "must be at most 4 x d_model",
             });
         }
-        check::positive("parameter count", params.get())?;
+        // At least one parameter: a subnormal count (e.g. 5e-324) made ratios such as
+        // `compute::kaplan_attention_overhead` infinite.
+        if params.get() < 1.0 {
+            return Err(Error::InvalidValue {
+                what: "parameter count of an architecture",
+                value: params.get(),
+                allowed: "must be at least 1",
+            });
+        }
         Ok(Architecture { shape, params })
     }
 
@@ -376,6 +385,15 @@ mod tests {
             Architecture::new(s, n),
             Err(Error::InvalidValue { .. })
         ));
+    }
+
+    #[test]
+    fn rejects_a_parameter_count_below_one() {
+        // Found by the property suite: with 5e-324 parameters the Kaplan attention
+        // overhead (a plain f64) was infinite.
+        let s = Architecture::llama_7b().shape();
+        assert!(Architecture::new(s, Params::new(5e-324).unwrap()).is_err());
+        assert!(Architecture::new(s, Params::new(1.0).unwrap()).is_ok());
     }
 
     #[test]

@@ -81,6 +81,9 @@ pub mod backtest;
 
 pub mod report;
 
+#[cfg(feature = "proptest")]
+pub mod strategies;
+
 pub use error::{Error, Result};
 
 /// The names most sessions need: `use isoflop::prelude::*;`.

@@ -58,8 +58,28 @@ pub enum Warning {
     /// schedule (Hoffmann et al. 2022, App. B): they overstate the loss of a run
     /// scheduled to end there.
     ScheduleConfound,
-    /// Any other caveat.
+    /// Any other caveat. Serialised as `{"kind": "note", "text": "..."}` (an
+    /// internally tagged variant cannot hold a bare string).
+    #[serde(with = "note_text")]
     Note(String),
+}
+
+/// Serde form of [`Warning::Note`]'s text: a map `{"text": ...}`.
+mod note_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Note<T> {
+        text: T,
+    }
+
+    pub fn serialize<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+        Note { text }.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Note::<String>::deserialize(d).map(|n| n.text)
+    }
 }
 
 impl fmt::Display for Warning {
@@ -116,5 +136,29 @@ impl fmt::Display for Prediction {
             write!(f, "\n  warning: {w}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_warning_round_trips_through_json() {
+        // Found by the property suite: `Note(String)` in an internally tagged enum
+        // could not be serialised at all ("cannot serialize tagged newtype variant").
+        for w in [
+            Warning::Note("under 3 of 40 draws ...".into()),
+            Warning::BeyondData {
+                factor: 2.5,
+                axis: "tokens".into(),
+            },
+            Warning::NoPublishedUncertainty,
+        ] {
+            let json = serde_json::to_string(&w).unwrap();
+            assert_eq!(serde_json::from_str::<Warning>(&json).unwrap(), w, "{json}");
+        }
+        let json = serde_json::to_string(&Warning::Note("x".into())).unwrap();
+        assert_eq!(json, r#"{"kind":"note","text":"x"}"#);
     }
 }

@@ -185,11 +185,17 @@ impl<H: ?Sized + LossHypothesis> Calibrated<H> {
             .map(|p| inner.point(p.params, p.tokens))
             .collect::<Result<Vec<f64>>>()?;
         let (scale, offset) = fit_map(mode, &pred, &obs)?;
-        let residuals = obs
+        let residuals: Vec<f64> = obs
             .iter()
             .zip(&pred)
             .map(|(o, p)| o - (scale * p + offset))
             .collect();
+        // Losses near the top of f64's range overflow the residuals' squares: an error,
+        // never an infinite residual RMS.
+        check::result(
+            "calibration residual RMS",
+            residuals.iter().map(|r| r * r).sum::<f64>(),
+        )?;
 
         // Per-draw recalibration: column k of `by_point` is draw k at every point.
         let k = inner.draw_count();

@@ -263,9 +263,11 @@ impl LossHypothesis for ChinchillaHypothesis {
         self.law.loss(n, d)
     }
     fn floor(&self, n: Params) -> Result<Option<f64>> {
-        Ok(Some(
+        check::result(
+            "Chinchilla floor E + A/N^alpha",
             self.law.e + self.law.a * n.get().powf(-self.law.alpha),
-        ))
+        )
+        .map(Some)
     }
     fn uncertainty(&self) -> Uncertainty {
         self.uncertainty
@@ -355,6 +357,26 @@ mod tests {
             r#"{"E":1.0,"A":1.0,"B":1.0,"alpha":-1.0,"beta":0.3}"#
         )
         .is_err());
+    }
+
+    #[test]
+    fn floor_overflow_is_an_error() {
+        // Found by the property suite: the floor was Some(inf) for N = 2.8e-192 under a law
+        // with alpha = 1e15 (valid, if absurd, parameters).
+        let law = ChinchillaLaw::new(5e-324, 5e-324, 5e-324, 1e15, 5e-324).unwrap();
+        let h = ChinchillaHypothesis::new(
+            "x",
+            "x",
+            law,
+            vec![],
+            Uncertainty::None,
+            Evidence::described("x"),
+        )
+        .unwrap();
+        assert!(matches!(
+            h.floor(Params::new(2.8197064245136684e-192).unwrap()),
+            Err(Error::NonFinite(_))
+        ));
     }
 
     #[test]

@@ -525,6 +525,13 @@ impl Continuation {
             )
             .collect();
 
+        // Losses near the top of f64's range overflow the squares of a refit; such draws
+        // (and such a residual RMS) are an error, never a band of infinities.
+        check::result("continuation residual RMS", residual_rms)?;
+        if draws.iter().flatten().any(|t| !t.is_finite()) {
+            return Err(Error::NonFinite("a continuation's bootstrap coefficients"));
+        }
+
         let params = curve.params();
         let last = tail.last_tokens();
         let evidence = Evidence {
