@@ -84,29 +84,50 @@ pub struct LocalMinimum {
     pub stop: SolverStop,
 }
 
-/// Serves cost and gradient from one [`Objective::cost_grad`] pass.
+/// Serves cost and gradient from one [`Objective::cost_grad`] pass, within a budget of
+/// passes: argmin's line search has no iteration limit of its own, and on pathological
+/// data (token counts of 1e250, say) it can bisect forever.
 struct Cached<'a, O: Objective + ?Sized> {
     objective: &'a O,
     last: RefCell<(Vec<f64>, f64, Vec<f64>)>,
+    passes: std::cell::Cell<u64>,
+    budget: u64,
 }
 
+/// Objective passes allowed per L-BFGS iteration (a healthy run uses about 2.5).
+const PASSES_PER_ITERATION: u64 = 25;
+
 impl<'a, O: Objective + ?Sized> Cached<'a, O> {
-    fn new(objective: &'a O) -> Self {
+    fn new(objective: &'a O, max_iters: u64) -> Self {
         Cached {
             objective,
             last: RefCell::new((Vec::new(), f64::NAN, vec![0.0; objective.dim()])),
+            passes: std::cell::Cell::new(0),
+            budget: max_iters
+                .saturating_add(4)
+                .saturating_mul(PASSES_PER_ITERATION),
         }
     }
 
-    fn refresh(&self, x: &[f64]) -> std::cell::Ref<'_, (Vec<f64>, f64, Vec<f64>)> {
+    fn refresh(
+        &self,
+        x: &[f64],
+    ) -> Result<std::cell::Ref<'_, (Vec<f64>, f64, Vec<f64>)>, argmin::core::Error> {
         if self.last.borrow().0.as_slice() != x {
+            let passes = self.passes.get() + 1;
+            self.passes.set(passes);
+            if passes > self.budget {
+                return Err(argmin::core::Error::msg(
+                    "objective evaluation budget exhausted (line search did not terminate)",
+                ));
+            }
             let mut last = self.last.borrow_mut();
             let (px, cost, grad) = &mut *last;
             *cost = self.objective.cost_grad(x, grad);
             px.clear();
             px.extend_from_slice(x);
         }
-        self.last.borrow()
+        Ok(self.last.borrow())
     }
 }
 
@@ -114,7 +135,7 @@ impl<O: Objective + ?Sized> CostFunction for Cached<'_, O> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, x: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        Ok(self.refresh(x).1)
+        Ok(self.refresh(x)?.1)
     }
 }
 
@@ -122,7 +143,7 @@ impl<O: Objective + ?Sized> Gradient for Cached<'_, O> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
     fn gradient(&self, x: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
-        Ok(self.refresh(x).2.clone())
+        Ok(self.refresh(x)?.2.clone())
     }
 }
 
@@ -157,7 +178,7 @@ pub fn minimize<O: Objective + ?Sized>(
         Ok(s) => s,
         Err(_) => return failed(0),
     };
-    let problem = Cached::new(objective);
+    let problem = Cached::new(objective, options.max_iters);
     let result = Executor::new(problem, solver)
         .configure(|state| {
             // No initial cost here: argmin would take it as the "previous" cost too and
