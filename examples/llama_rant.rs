@@ -516,13 +516,8 @@ fn figure_path() -> std::path::PathBuf {
 /// The loss axis shows 1.3-2.3 nats/token: the linear-in-tokens continuation falls
 /// through zero, so it is cut where it leaves the window, and the legend says so.
 fn llama_figure() -> isoflop::Result<isoflop::report::LlamaCurvesFigure> {
-    use isoflop::report::{
-        BudgetMarker, ExtendedCurve, LlamaCurvesFigure, ObservedCurve, ReferenceLine, Scale,
-    };
     const CALIBRATED: &str = "chinchilla-besiroglu2024-calibrated";
-    const STEPS: usize = 40;
-    let curves = llama::curves();
-    let (shared, _) = parametric(&curves)?;
+    let (shared, _) = parametric(&llama::curves())?;
     let calibrated = shared
         .iter()
         .find(|e| e.h.id() == CALIBRATED)
@@ -535,45 +530,11 @@ fn llama_figure() -> isoflop::Result<isoflop::report::LlamaCurvesFigure> {
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
-    let big = LlamaModel::Llama65B;
-    let budget = training_flops_6nd(big.params(), big.trained_tokens())?;
-    let window = Tokens::new(FINAL_WINDOW)?;
-    let mut fig = LlamaCurvesFigure::new(format!(
-        "LLaMA-1 training loss, extended to LLaMA-65B's compute ({budget} FLOPs)"
-    ))
-    .with_loss_window(1.3, 2.3);
-    fig.tokens_scale = Scale::Log;
-    fig.budget_label = "LLaMA-65B's compute, per model".into();
-    for model in LlamaModel::ALL {
-        let curve = llama::curve(model);
-        let d = tokens_for_flops(model.params(), budget)?;
-        fig.observed.push(ObservedCurve::from_curve(&curve));
-        fig.budgets.push(BudgetMarker {
-            model: curve.model().to_string(),
-            tokens: d,
-        });
-        // The 65B's budget is its own run: nothing to extend.
-        if d.get() <= curve.last_tokens().get() * 1.01 {
-            continue;
-        }
-        let own = continuations(&curve)?;
-        for entry in own.iter().chain(std::iter::once(calibrated)) {
-            fig.extensions.push(ExtendedCurve::from_hypothesis(
-                curve.model(),
-                entry.h.as_ref(),
-                params_for(entry, model)?,
-                curve.last_tokens(),
-                d,
-                STEPS,
-                LEVEL,
-            )?);
-        }
-    }
-    fig.reference = Some(ReferenceLine {
-        label: "LLaMA-65B final loss".into(),
-        loss: llama::curve(big).final_loss(window),
-    });
-    Ok(fig)
+    let opts = ContinuationOptions {
+        seed: SEED,
+        ..ContinuationOptions::default()
+    };
+    isoflop::report::LlamaCurvesFigure::llama_at_65b_compute(&[calibrated.h.as_ref()], &opts, LEVEL)
 }
 
 /// Writes [`llama_figure`] and says where: on stdout, or on stderr with `--json`.

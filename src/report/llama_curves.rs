@@ -11,9 +11,12 @@ use super::style::{
     REFERENCE_STYLE,
 };
 use crate::band::Band;
+use crate::compute::{tokens_for_flops, training_flops_6nd};
 use crate::data::curve::LossCurve;
+use crate::data::llama::{self, LlamaModel};
 use crate::error::{check, Error, Result};
 use crate::law::LossHypothesis;
+use crate::law::{Continuation, ContinuationForm, ContinuationOptions};
 use crate::query::Predictor;
 use crate::units::{Params, Tokens};
 use plotters::prelude::*;
@@ -189,6 +192,86 @@ impl LlamaCurvesFigure {
             loss_window: None,
             size: DEFAULT_SIZE,
         }
+    }
+
+    /// The blog's figure done properly: the four LLaMA-1 curves of Figure 1 as
+    /// observed ([`crate::data::llama`]), each extended from its end to the tokens
+    /// the 65B's compute would buy it (D = C65 / 6N, C65 = 6 N65 D65) under its
+    /// three curve continuations (fitted with `options`) and under each of
+    /// `shared` (e.g. a calibrated Chinchilla law), at 40 log-spaced token
+    /// counts with bands at `level`; the 65B's final loss (median of its last
+    /// 10B tokens) as the reference line; a log tokens axis and a loss window of
+    /// 1.3-2.3 nats/token, so the linear-in-tokens continuation, which falls
+    /// through zero, is cut where it leaves the window (and the legend says so).
+    ///
+    /// Errors when a continuation cannot be fitted or a hypothesis cannot
+    /// answer, or on more than 3 `shared` hypotheses (6 line styles in all).
+    ///
+    /// ```no_run
+    /// use isoflop::law::{ContinuationOptions, LossHypothesis};
+    /// use isoflop::report::{Figure, LlamaCurvesFigure};
+    /// let fig = LlamaCurvesFigure::llama_at_65b_compute(&[], &ContinuationOptions::default(), 0.9)?;
+    /// fig.save_svg("target/llama_curves.svg")?;
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn llama_at_65b_compute(
+        shared: &[&dyn LossHypothesis],
+        options: &ContinuationOptions,
+        level: f64,
+    ) -> Result<LlamaCurvesFigure> {
+        const STEPS: usize = 40;
+        if shared.len() > HYPOTHESIS_STYLES - ContinuationForm::ALL.len() {
+            return Err(Error::InvalidValue {
+                what: "number of shared hypotheses in the LLaMA figure",
+                value: shared.len() as f64,
+                allowed: "at most 3 (with the 3 continuations, 6 line styles)",
+            });
+        }
+        let big = LlamaModel::Llama65B;
+        let budget = training_flops_6nd(big.params(), big.trained_tokens())?;
+        let mut fig = LlamaCurvesFigure::new(format!(
+            "LLaMA-1 training loss, extended to LLaMA-65B's compute ({budget} FLOPs)"
+        ))
+        .with_loss_window(1.3, 2.3);
+        fig.tokens_scale = Scale::Log;
+        fig.budget_label = "LLaMA-65B's compute, per model".into();
+        for model in LlamaModel::ALL {
+            let curve = llama::curve(model);
+            let d = tokens_for_flops(model.params(), budget)?;
+            fig.observed.push(ObservedCurve::from_curve(&curve));
+            fig.budgets.push(BudgetMarker {
+                model: curve.model().to_string(),
+                tokens: d,
+            });
+            // The 65B's budget is its own run: nothing to extend.
+            if d.get() <= curve.last_tokens().get() * 1.01 {
+                continue;
+            }
+            let mut own: Vec<Continuation> = Vec::with_capacity(3);
+            for form in ContinuationForm::ALL {
+                own.push(Continuation::fit(&curve, form, options)?);
+            }
+            let all = own
+                .iter()
+                .map(|c| c as &dyn LossHypothesis)
+                .chain(shared.iter().copied());
+            for h in all {
+                fig.extensions.push(ExtendedCurve::from_hypothesis(
+                    curve.model(),
+                    h,
+                    model.params(),
+                    curve.last_tokens(),
+                    d,
+                    STEPS,
+                    level,
+                )?);
+            }
+        }
+        fig.reference = Some(ReferenceLine {
+            label: "LLaMA-65B final loss".into(),
+            loss: llama::curve(big).final_loss(Tokens::new(10e9)?),
+        });
+        Ok(fig)
     }
 
     /// Shows only losses in `[lo, hi]` nats/token (see [`LlamaCurvesFigure::loss_window`]).
