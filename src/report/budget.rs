@@ -43,7 +43,15 @@ pub fn runs_table(runs: &[PublishedRun]) -> Table {
             Column::new("source"),
         ],
     );
+    let mut sources: Vec<&str> = Vec::new();
     for r in runs {
+        let k = match sources.iter().position(|s| *s == r.source) {
+            Some(k) => k,
+            None => {
+                sources.push(&r.source);
+                sources.len() - 1
+            }
+        };
         t.push_fitted(vec![
             Cell::text(&r.name),
             Cell::quantity(r.params),
@@ -54,8 +62,11 @@ pub fn runs_table(runs: &[PublishedRun]) -> Table {
             r.gpu_hours
                 .map_or_else(|| Cell::text("not published"), Cell::quantity),
             implied_mfu_cell(r),
-            Cell::text(&r.source),
+            Cell::text(format!("[{}]", k + 1)),
         ]);
+    }
+    for (k, s) in sources.iter().enumerate() {
+        t.push_note(format!("[{}] {s}", k + 1));
     }
     t.push_note(
         "MFU = 6ND / (GPU-hours × 3600 s × dense BF16 peak); totals that include overheads \
