@@ -16,6 +16,11 @@
 //! cargo run --release --example llama_rant            # readable tables
 //! cargo run --release --example llama_rant -- --json  # one JSON object {"models": [...]}
 //! ```
+//!
+//! Part 3, the figure: the four curves as observed, each extended to the 65B's compute
+//! under the three continuations and the calibrated replication law, with 90% bands,
+//! written to `$CARGO_TARGET_DIR/llama_rant.svg` (default `target/llama_rant.svg`); the
+//! path is printed on stdout (on stderr with `--json`, so stdout stays one JSON object).
 
 use isoflop::compute::{tokens_for_flops, training_flops_6nd};
 use isoflop::data::llama::{self, LlamaModel};
@@ -500,6 +505,57 @@ fn print_verdicts(report: &Report) {
     }
 }
 
+/// Where the figure goes: `llama_rant.svg` in `$CARGO_TARGET_DIR`, else in `target/`.
+fn figure_path() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|d| !d.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("target"))
+        .join("llama_rant.svg")
+}
+
+/// The blog's figure done properly: each LLaMA curve as observed, extended from its end
+/// to the tokens the 65B's compute buys it (D = C65 / 6N) under each curve continuation
+/// and the calibrated replication law, with 90% bands from their draws; the 65B's final
+/// loss as the reference. The hypotheses are the tables' own (same data, same seeds).
+/// The loss axis shows 1.3-2.3 nats/token: the linear-in-tokens continuation falls
+/// through zero, so it is cut where it leaves the window, and the legend says so.
+fn llama_figure() -> isoflop::Result<isoflop::report::LlamaCurvesFigure> {
+    const CALIBRATED: &str = "chinchilla-besiroglu2024-calibrated";
+    let (shared, _) = parametric(&llama::curves())?;
+    let calibrated = shared
+        .iter()
+        .find(|e| e.h.id() == CALIBRATED)
+        .ok_or_else(|| isoflop::Error::UnknownName {
+            what: "hypothesis",
+            name: CALIBRATED.into(),
+            known: shared
+                .iter()
+                .map(|e| e.h.id())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    let opts = ContinuationOptions {
+        seed: SEED,
+        ..ContinuationOptions::default()
+    };
+    isoflop::report::LlamaCurvesFigure::llama_at_65b_compute(&[calibrated.h.as_ref()], &opts, LEVEL)
+}
+
+/// Writes [`llama_figure`] and says where: on stdout, or on stderr with `--json`.
+fn write_figure(json: bool) -> isoflop::Result<()> {
+    use isoflop::report::Figure;
+    let path = figure_path();
+    llama_figure()?.save_svg(&path)?;
+    let line = format!("figure: {}", path.display());
+    if json {
+        eprintln!("{line}");
+    } else {
+        println!("\n{line}");
+    }
+    Ok(())
+}
+
 const USAGE: &str =
     "usage: llama_rant [--json]\n  --json  print one JSON object {\"models\": [...]}";
 
@@ -530,6 +586,7 @@ fn main() -> ExitCode {
             Ok(())
         }
     });
+    let result = result.and_then(|()| write_figure(json));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -277,3 +277,332 @@ fn table_has_units_bands_warning_footnotes_and_alignment() {
     let ends: Vec<usize> = lines[3..5].iter().map(|l| l.find("90%").unwrap()).collect();
     assert_eq!(ends[0], ends[1], "{text}");
 }
+
+// ---- query answers, fits, runs and budgets ----
+
+use isoflop::data::chinchilla;
+use isoflop::data::llama::{self, LlamaModel};
+use isoflop::fit::{bootstrap, fit_chinchilla, FitOptions, FitStatus};
+use isoflop::law::{Continuation, ContinuationForm, ContinuationOptions, LossHypothesis};
+use isoflop::query::{
+    compare, compute_optimal, probability_lower, tokens_to_reach, Answer, Question,
+};
+use isoflop::report::{bootstrap_table, comparison_table, runs_table, Budget};
+
+/// Hoffmann's law with a few synthetic draws and a hostile id (for escaping).
+fn hostile_with_draws() -> ChinchillaHypothesis {
+    let base = ChinchillaLaw::hoffmann2022();
+    let draws = (0..40)
+        .map(|i| {
+            let u = (i as f64 * 0.618_034).fract() - 0.5;
+            ChinchillaLaw::new(
+                base.e() + 0.04 * u,
+                base.a(),
+                base.b() * (1.0 + 0.1 * u),
+                base.alpha(),
+                base.beta() + 0.01 * u,
+            )
+            .unwrap()
+        })
+        .collect();
+    ChinchillaHypothesis::new(
+        "<draws & \"co\">",
+        "synthetic draws around Hoffmann et al. 2022",
+        base,
+        draws,
+        Uncertainty::Bootstrap,
+        Evidence::described("none (synthetic)"),
+    )
+    .unwrap()
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn comparison_shows_every_row_with_bands_warnings_and_declines() {
+    let hoffmann = ChinchillaHypothesis::hoffmann2022();
+    let drawn = hostile_with_draws();
+    let opts = ContinuationOptions {
+        draws: 50,
+        ..ContinuationOptions::default()
+    };
+    let cont13 = Continuation::fit(
+        &llama::curve(LlamaModel::Llama13B),
+        ContinuationForm::LinearInLogTokens,
+        &opts,
+    )
+    .unwrap();
+    let hs: Vec<&dyn LossHypothesis> = vec![&hoffmann, &drawn, &cont13];
+    let q = Question::LossAt {
+        params: Params::new(6.7e9).unwrap(),
+        tokens: Tokens::new(13.6e12).unwrap(),
+    };
+    let c = compare(&hs, q, 0.9).unwrap();
+    let Answer::Loss(p_drawn) = &c.rows[1].answer else {
+        panic!("{:?}", c.rows[1]);
+    };
+    let Answer::Loss(p_hoffmann) = &c.rows[0].answer else {
+        panic!("{:?}", c.rows[0]);
+    };
+    let Answer::Declined { reason } = &c.rows[2].answer else {
+        panic!("the 13B continuation should decline a 6.7B model");
+    };
+    let html = c.html();
+    well_formed(&html);
+    let v = squash(&visible(&html));
+    assert!(
+        v.contains("loss of a 6.7B model trained on 13.6T tokens (90% bands)"),
+        "{v}"
+    );
+    assert!(v.contains("nats/token"));
+    // The drawn band, exactly as a band prints, and the zero-width Hoffmann band.
+    assert!(v.contains(&squash(&p_drawn.loss.text())), "{v}");
+    assert!(p_drawn.loss.width() > 0.0);
+    assert_eq!(p_hoffmann.loss.width(), 0.0);
+    assert!(v.contains(&p_hoffmann.loss.text()), "{v}");
+    assert!(v.contains("no published uncertainty"));
+    assert!(v.contains("declined"));
+    assert!(v.contains(&squash(reason)), "{v}");
+    assert!(v.contains("1 of 3 hypotheses declined"));
+    // The hostile id is escaped in the markup and shown verbatim.
+    assert!(html.contains("&lt;draws &amp; &quot;co&quot;&gt;"));
+    assert!(v.contains("<draws & \"co\">"));
+    // Text: aligned rows, warnings as footnotes referenced by number.
+    let text = c.text();
+    assert!(text.contains("!1 "), "{text}");
+    assert!(
+        text.lines().any(
+            |l| l.starts_with("chinchilla-hoffmann2022") && l.contains(&p_hoffmann.loss.text())
+        ),
+        "{text}"
+    );
+    assert!(text.contains("declined: "), "{text}");
+    assert_eq!(comparison_table(&c).rows().len(), 3);
+    let content = c.evcxr_content();
+    assert!(content.starts_with("EVCXR_BEGIN_CONTENT text/html\n<div"));
+    assert!(content.contains("EVCXR_BEGIN_CONTENT text/plain\n"));
+
+    // A tokens question gets token columns.
+    let q = Question::TokensToReach {
+        params: Params::new(6.7e9).unwrap(),
+        target: 1.9,
+    };
+    let c = compare(&hs[..2], q, 0.9).unwrap();
+    let html = c.html();
+    well_formed(&html);
+    let v = squash(&visible(&html));
+    assert!(
+        v.contains("tokens band") && v.contains("FLOPs") && v.contains("reachable"),
+        "{v}"
+    );
+    let Answer::Tokens(t) = &c.rows[0].answer else {
+        panic!()
+    };
+    assert!(v.contains(&t.tokens.to_string()) && v.contains(&t.flops.to_string()));
+}
+
+#[test]
+fn tokens_to_reach_optimal_split_and_probability_show_their_numbers() {
+    let h = hostile_with_draws();
+    let n = Params::new(6.7e9).unwrap();
+    let t = tokens_to_reach(&h, n, 2.0, 0.9).unwrap();
+    let html = t.html();
+    well_formed(&html);
+    let v = squash(&visible(&html));
+    let b = t.tokens_band.unwrap();
+    for want in [
+        t.tokens.to_string(),
+        t.flops.to_string(),
+        Tokens::new(b.lo).unwrap().to_string(),
+        Tokens::new(b.hi).unwrap().to_string(),
+        "loss of 2 nats/token".to_string(),
+        format!("{:.1}%", 100.0 * t.reachable_fraction),
+    ] {
+        assert!(v.contains(&want), "missing {want:?} in {v}");
+    }
+    assert!(t.text().contains(&t.tokens.to_string()));
+    // Hoffmann: no draws, so no band, and the warning says why.
+    let t0 = tokens_to_reach(&ChinchillaHypothesis::hoffmann2022(), n, 2.0, 0.9).unwrap();
+    let v0 = visible(&t0.html());
+    assert!(
+        v0.contains("no band") && v0.contains("no published uncertainty"),
+        "{v0}"
+    );
+
+    let s = compute_optimal(&h, Flops::new(5.76e23).unwrap(), 0.9).unwrap();
+    let html = s.html();
+    well_formed(&html);
+    let v = squash(&visible(&html));
+    assert!(v.contains("Compute-optimal split of 5.76e23 FLOPs"), "{v}");
+    assert!(v.contains(&s.params.to_string()) && v.contains(&s.tokens.to_string()));
+    assert!(v.contains(&format!("{:.1}", s.tokens_per_param)));
+    let pb = s.params_band.unwrap();
+    assert!(v.contains(&Params::new(pb.lo).unwrap().to_string()), "{v}");
+    assert!(v.contains(&squash(&s.loss.loss.text())), "{v}");
+    assert!(s.text().contains("tokens per parameter"));
+
+    let p = probability_lower(
+        &h,
+        (n, Tokens::new(13.6e12).unwrap()),
+        (Params::new(65.2e9).unwrap(), Tokens::new(1.4e12).unwrap()),
+    )
+    .unwrap();
+    let html = p.html();
+    well_formed(&html);
+    let v = squash(&visible(&html));
+    assert!(v.contains(&format!("P = {:.3}", p.probability)), "{v}");
+    assert!(v.contains("share of 40 parameter draws"), "{v}");
+    assert!(v.contains(&p.event));
+    let t = p.text();
+    assert!(t.contains(&format!("P = {:.3}", p.probability)) && t.contains("40"));
+    let p0 = probability_lower(
+        &ChinchillaHypothesis::hoffmann2022(),
+        (n, Tokens::new(13.6e12).unwrap()),
+        (Params::new(65.2e9).unwrap(), Tokens::new(1.4e12).unwrap()),
+    )
+    .unwrap();
+    let v0 = visible(&p0.html());
+    assert!(v0.contains("point estimate only") && v0.contains("no published uncertainty"));
+}
+
+#[test]
+fn fit_result_and_bootstrap_show_estimates_errors_intervals_and_status() {
+    let runs = chinchilla::replication_runs();
+    let fit = fit_chinchilla(&runs, &FitOptions::default()).unwrap();
+    let html = fit.html();
+    well_formed(&html);
+    let v = squash(&visible(&html));
+    for want in [
+        "converged".to_string(),
+        format!("{:.5}", fit.law.alpha())[..6].to_string(),
+        format!("{:.5}", fit.law.beta())[..6].to_string(),
+        "4500".to_string(),
+        "Hessian reciprocal condition number".to_string(),
+    ] {
+        assert!(v.contains(&want), "missing {want:?} in {v}");
+    }
+    assert!(!html.contains("#fff3cd"), "a converged fit has no warning");
+    let mut bad = fit.clone();
+    bad.status = FitStatus::AtBound;
+    let html = bad.html();
+    assert!(html.contains("#fff3cd") && visible(&html).contains("at a bound"));
+    assert!(bad.text().contains("warning: status: at a bound"));
+
+    let boot = bootstrap(&runs, &fit, 30, 3).unwrap();
+    let html = boot.html();
+    well_formed(&html);
+    let v = squash(&visible(&html));
+    let se = boot.std_errors().unwrap();
+    let ci = boot.intervals(0.95).unwrap();
+    assert!(v.contains("Bootstrap: 30 draws"), "{v}");
+    assert!(v.contains("standard error") && v.contains("95% interval"));
+    let sig3 = |x: f64| {
+        let mag = x.abs().log10().floor() as i32;
+        let d = (2 - mag).max(0) as usize;
+        let s = format!("{x:.d$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    };
+    assert!(v.contains(&sig3(se.alpha)), "{} in {v}", sig3(se.alpha));
+    let t = bootstrap_table(&boot).unwrap();
+    let alpha_row = &t.rows()[3];
+    assert_eq!(alpha_row[0], isoflop::report::Cell::text("α"));
+    assert!(matches!(&alpha_row[3], isoflop::report::Cell::Number(s)
+        if s.starts_with('[') && s.contains(&format!("{:.3}", ci.alpha.lo)[..4])));
+    assert!(v.contains("30 of 30 bootstrap refits kept"));
+    assert!(boot.text().contains("α"));
+}
+
+#[test]
+fn runs_clusters_and_budgets_show_units_and_sources() {
+    use isoflop::cluster::{Cluster, GpuHourPrice, GridIntensity, Pue, Utilisation, Workload};
+    use isoflop::hardware::{Accelerator, Precision};
+    let mut runs = isoflop::runs::llama1().to_vec();
+    runs.push(isoflop::runs::by_name("Chinchilla").unwrap());
+    let t = runs_table(&runs);
+    let html = t.html();
+    well_formed(&html);
+    let v = squash(&visible(&html));
+    for want in [
+        "LLaMA-7B",
+        "6.74B",
+        "1T",
+        "4.04e22",
+        "82,432 GPU-h",
+        "0.437",
+        "1,022,362 GPU-h",
+        "5.48e23",
+        "not published",
+        "n/a (no GPU-hours)",
+        "Touvron et al. 2023",
+        "FLOPs",
+    ] {
+        assert!(v.contains(want), "missing {want:?} in {v}");
+    }
+    let text = t.text();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("LLaMA-65B") && l.contains("0.478")),
+        "{text}"
+    );
+
+    let r = &runs[0];
+    let html = r.html();
+    well_formed(&html);
+    let v = squash(&visible(&html));
+    assert!(
+        v.contains("148.4") || v.contains("148.5"),
+        "tokens per parameter: {v}"
+    );
+    assert!(v.contains("400 W") && v.contains("A100-80GB"), "{v}");
+
+    let cluster = Cluster::new(
+        Accelerator::by_name("A100-80GB").unwrap(),
+        2048,
+        Precision::Bf16,
+        Utilisation::tokens_per_second(380.0).unwrap(),
+    )
+    .unwrap();
+    let v = squash(&visible(&cluster.html()));
+    assert!(
+        v.contains("2048 × A100 80GB") && v.contains("3.12e14 FLOP/s"),
+        "{v}"
+    );
+    assert!(v.contains("380 tokens/s per accelerator"));
+
+    let mut b = Budget::new(
+        "LLaMA-65B",
+        cluster,
+        Workload::training("65.2B".parse().unwrap(), "1.4T".parse().unwrap()),
+    );
+    let plain = b.text();
+    assert!(
+        plain.contains("1,023,392 GPU-h") && !plain.contains("energy"),
+        "{plain}"
+    );
+    b.pue = Some(Pue::new(1.1).unwrap());
+    b.grid = Some(GridIntensity::new(0.385).unwrap());
+    b.price = Some(GpuHourPrice::new(2.0).unwrap());
+    let html = b.html();
+    well_formed(&html);
+    let v = squash(&visible(&html));
+    for want in [
+        "5.48e23",
+        "1,023,392 GPU-h",
+        "20.8 days",
+        "MWh",
+        "173 tCO2eq",
+        "$2,046,784",
+    ] {
+        assert!(v.contains(want), "missing {want:?} in {v}");
+    }
+    // A tokens/s cluster cannot convert a bare FLOP count: the error is shown, not a panic.
+    b.work = Workload::Flops(Flops::new(1e23).unwrap());
+    assert!(b.text().starts_with("error: "), "{}", b.text());
+    assert!(b.html().contains("#fff3cd"));
+}

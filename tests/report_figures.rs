@@ -529,3 +529,140 @@ fn evcxr_content_carries_svg_and_text() {
     let c = LlamaCurvesFigure::new("empty").evcxr_content();
     assert!(c.contains("cannot draw") && c.contains("text/html"));
 }
+
+/// The real LLaMA-7B and 13B curves extended under the three continuations:
+/// linear-in-tokens falls through zero, and the loss window keeps the figure
+/// readable by cutting it (with an arrowhead and a legend note) instead of
+/// stretching the axis down to negative losses.
+#[test]
+fn loss_window_cuts_runaway_extensions_instead_of_squashing_the_figure() {
+    use isoflop::data::llama::{self, LlamaModel};
+    use isoflop::law::{Continuation, ContinuationForm, ContinuationOptions};
+    let opts = ContinuationOptions {
+        draws: 200,
+        ..ContinuationOptions::default()
+    };
+    let c65 = 6.0 * LlamaModel::Llama65B.params().get() * 1.4e12;
+    let mut fig = LlamaCurvesFigure::new("LLaMA curves, cut to a window");
+    fig.tokens_scale = Scale::Log;
+    for model in [LlamaModel::Llama7B, LlamaModel::Llama13B] {
+        let curve = llama::curve(model);
+        fig.observed.push(ObservedCurve::from_curve(&curve));
+        let budget = tokens(c65 / (6.0 * model.params().get()));
+        for form in ContinuationForm::ALL {
+            let h = Continuation::fit(&curve, form, &opts).unwrap();
+            let ext = ExtendedCurve::from_hypothesis(
+                curve.model(),
+                &h,
+                model.params(),
+                curve.last_tokens(),
+                budget,
+                40,
+                0.9,
+            )
+            .unwrap();
+            assert_eq!(ext.points.len(), 40);
+            assert_eq!(ext.hypothesis, form.id());
+            fig.extensions.push(ext);
+        }
+    }
+    // Without a window the axis must reach the negative losses of linear-in-tokens.
+    let numbers = |svg: &str| -> Vec<f64> {
+        texts(&parse(svg))
+            .iter()
+            .filter_map(|t| t.replace(',', "").parse::<f64>().ok())
+            .collect()
+    };
+    let unwindowed = fig.render_svg().unwrap();
+    assert!(
+        numbers(&unwindowed).iter().any(|v| *v <= 0.0),
+        "the unwindowed axis should show the negative losses"
+    );
+
+    let fig = fig.with_loss_window(1.3, 2.3);
+    let svg = fig.render_svg().unwrap();
+    let doc = parse(&svg);
+    let t = texts(&doc);
+    assert!(
+        t.iter().any(|x| x == "cut where it falls below 1.3"),
+        "{t:?}"
+    );
+    let ticks = numbers(&svg);
+    assert!(ticks.iter().all(|v| *v >= 1.3 - 1e-9), "{ticks:?}");
+    // Every model x hypothesis still has its (cut) median line, and one band each.
+    let lines = series_lines(&doc, 3);
+    for model in 0..2 {
+        assert_eq!(lines.get(&(model, "solid".into())), Some(&1), "{lines:?}");
+        let dashed: usize = lines
+            .iter()
+            .filter(|((i, d), _)| *i == model && d != "solid")
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!(dashed, 3, "{lines:?}");
+    }
+    // Bands (many vertices) and arrowheads (triangles) per model.
+    let polygons = |series: usize, triangle: bool| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("polygon"))
+            .filter(|n| {
+                n.attribute("fill")
+                    .and_then(rgb)
+                    .is_some_and(|(r, g, _)| (r, g) == TAB10_RG[series])
+            })
+            .filter(|n| {
+                let k = n
+                    .attribute("points")
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .count();
+                (k == 3) == triangle
+            })
+            .count()
+    };
+    for model in 0..2 {
+        assert_eq!(polygons(model, false), 3, "bands of model {model}");
+        assert!(polygons(model, true) >= 1, "arrowhead of model {model}");
+    }
+    // Nothing leaves the canvas, and nothing goes below the window's edge: the
+    // lowest vertex of any series is the same pixel row as the arrowheads' base.
+    let mut lowest = 0.0f64;
+    for n in doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("polygon"))
+    {
+        for p in n.attribute("points").unwrap_or("").split_whitespace() {
+            let (x, y) = p.split_once(',').unwrap();
+            let (x, y): (f64, f64) = (x.parse().unwrap(), y.parse().unwrap());
+            assert!(
+                (0.0..=800.0).contains(&x) && (0.0..=500.0).contains(&y),
+                "{p}"
+            );
+            if n.has_tag_name("polyline")
+                && n.attribute("stroke-dasharray") == Some("10 5")
+                && n.attribute("points").unwrap().split_whitespace().count() > 2
+            {
+                lowest = lowest.max(y);
+            }
+        }
+    }
+    assert!(lowest > 380.0 && lowest < 460.0, "{lowest}");
+    save_for_viewing("llama_curves_window.svg", &fig);
+
+    // Bad windows and extension ranges are errors.
+    assert!(fig.clone().with_loss_window(2.0, 1.0).render_svg().is_err());
+    assert!(fig
+        .clone()
+        .with_loss_window(f64::NAN, 2.0)
+        .render_svg()
+        .is_err());
+    let curve = llama::curve(LlamaModel::Llama7B);
+    let h = Continuation::fit(&curve, ContinuationForm::LinearInLogTokens, &opts).unwrap();
+    let n = LlamaModel::Llama7B.params();
+    let (a, b) = (tokens(1e12), tokens(2e12));
+    assert!(ExtendedCurve::from_hypothesis("7B", &h, n, a, b, 1, 0.9).is_err());
+    assert!(ExtendedCurve::from_hypothesis("7B", &h, n, b, a, 10, 0.9).is_err());
+    assert!(ExtendedCurve::from_hypothesis("7B", &h, n, a, b, 10, 1.5).is_err());
+    // A continuation of the 7B knows nothing about the 65B.
+    let n65 = LlamaModel::Llama65B.params();
+    assert!(ExtendedCurve::from_hypothesis("65B", &h, n65, a, b, 10, 0.9).is_err());
+}

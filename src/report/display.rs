@@ -86,7 +86,11 @@ impl Prediction {
 
 /// The law's parameters (and derived exponents) as a table; with `draws`, each
 /// parameter also gets its band over the draws.
-fn law_table(title: &str, law: &ChinchillaLaw, draws: &[ChinchillaLaw]) -> Result<Table> {
+pub(crate) fn law_table(
+    title: &str,
+    law: &ChinchillaLaw,
+    draws: &[ChinchillaLaw],
+) -> Result<Table> {
     let with_bands = !draws.is_empty();
     let mut columns = vec![Column::new("parameter"), Column::new("value")];
     if with_bands {
@@ -130,7 +134,7 @@ fn law_table(title: &str, law: &ChinchillaLaw, draws: &[ChinchillaLaw]) -> Resul
 }
 
 /// The table's HTML, or the error that prevented it (highlighted).
-fn table_html(t: Result<Table>) -> String {
+pub(crate) fn table_html(t: Result<Table>) -> String {
     match t {
         Ok(t) => t.html(),
         Err(e) => warning_html(&e.to_string()),
@@ -138,14 +142,14 @@ fn table_html(t: Result<Table>) -> String {
 }
 
 /// The table's text, or the error that prevented it.
-fn table_text(t: Result<Table>) -> String {
+pub(crate) fn table_text(t: Result<Table>) -> String {
     match t {
         Ok(t) => t.to_string(),
         Err(e) => format!("error: {e}\n"),
     }
 }
 
-const FORMULA: &str = "L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, Eq. 2)";
+pub(crate) const FORMULA: &str = "L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, Eq. 2)";
 
 impl HtmlDisplay for ChinchillaLaw {
     fn html(&self) -> String {

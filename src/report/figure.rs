@@ -421,6 +421,29 @@ impl Occupancy {
         legend: (f64, f64),
         plot: (f64, f64),
     ) -> LegendPlace {
+        self.place_legend_extending(x, y, legend, plot, true)
+    }
+
+    /// [`Occupancy::place_legend`], extending the y axis upwards only (when its
+    /// lower end is a cut that must stay the plot's edge).
+    pub fn place_legend_up(
+        &self,
+        x: &Axis,
+        y: &Axis,
+        legend: (f64, f64),
+        plot: (f64, f64),
+    ) -> LegendPlace {
+        self.place_legend_extending(x, y, legend, plot, false)
+    }
+
+    fn place_legend_extending(
+        &self,
+        x: &Axis,
+        y: &Axis,
+        legend: (f64, f64),
+        plot: (f64, f64),
+        down: bool,
+    ) -> LegendPlace {
         let (corner, n) = self.best_corner(x, y, legend, plot);
         if n == 0 {
             return LegendPlace {
@@ -431,7 +454,8 @@ impl Occupancy {
         let span = y.hi - y.lo;
         for k in 1..=8 {
             let extra = span * 0.1 * k as f64;
-            for (lo, hi) in [(y.lo - extra, y.hi), (y.lo, y.hi + extra)] {
+            let options = [(y.lo - extra, y.hi), (y.lo, y.hi + extra)];
+            for &(lo, hi) in options.iter().skip(usize::from(!down)) {
                 let y2 = Axis::from_range(lo, hi, y.scale, y.format, 0.0);
                 let (corner, n) = self.best_corner(x, &y2, legend, plot);
                 if n == 0 {
@@ -471,4 +495,123 @@ pub(crate) fn plot_px(size: (u32, u32)) -> (f64, f64) {
         (f64::from(size.0) - 64.0 - 28.0).max(1.0),
         (f64::from(size.1) - 48.0 - 28.0 - 36.0).max(1.0),
     )
+}
+
+/// A polyline clipped to a horizontal window: the runs inside it, and the
+/// points where it leaves the window (plot space).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ClippedLine {
+    /// The parts inside `[lo, hi]`, each with at least two points.
+    pub runs: Vec<Vec<(f64, f64)>>,
+    /// Where the line crosses out of the window (and whether it leaves below).
+    pub exits: Vec<((f64, f64), bool)>,
+}
+
+/// Clips a polyline to `lo <= y <= hi`, splitting it where it leaves the window
+/// and interpolating the crossing points.
+pub(crate) fn clip_line(pts: &[(f64, f64)], lo: f64, hi: f64) -> ClippedLine {
+    let inside = |y: f64| y >= lo && y <= hi;
+    let mut out = ClippedLine::default();
+    let mut cur: Vec<(f64, f64)> = Vec::new();
+    for (i, &(x, y)) in pts.iter().enumerate() {
+        if let Some(&(px, py)) = i.checked_sub(1).and_then(|j| pts.get(j)) {
+            // Every boundary the segment crosses, in order along it.
+            let mut cuts: Vec<(f64, f64)> = [lo, hi]
+                .iter()
+                .filter(|&&b| (py - b) * (y - b) < 0.0)
+                .map(|&b| {
+                    let t = (b - py) / (y - py);
+                    (t, b)
+                })
+                .collect();
+            cuts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let mut was_in = inside(py);
+            for (t, b) in cuts {
+                let at = (px + t * (x - px), b);
+                if was_in {
+                    cur.push(at);
+                    out.exits.push((at, b == lo));
+                    out.runs.push(std::mem::take(&mut cur));
+                } else {
+                    cur.push(at);
+                }
+                was_in = !was_in;
+            }
+        }
+        if inside(y) {
+            cur.push((x, y));
+        }
+    }
+    out.runs.push(cur);
+    out.runs.retain(|r| r.len() > 1);
+    out
+}
+
+/// Clips a polygon to `lo <= y <= hi` (Sutherland-Hodgman against both
+/// boundaries); empty when nothing is inside.
+pub(crate) fn clip_polygon(pts: &[(f64, f64)], lo: f64, hi: f64) -> Vec<(f64, f64)> {
+    let clip = |poly: Vec<(f64, f64)>, keep: &dyn Fn(f64) -> bool, b: f64| {
+        let mut out = Vec::with_capacity(poly.len() + 4);
+        for (i, &cur) in poly.iter().enumerate() {
+            let prev = poly[(i + poly.len() - 1) % poly.len()];
+            let (cin, pin) = (keep(cur.1), keep(prev.1));
+            if cin != pin {
+                let t = (b - prev.1) / (cur.1 - prev.1);
+                out.push((prev.0 + t * (cur.0 - prev.0), b));
+            }
+            if cin {
+                out.push(cur);
+            }
+        }
+        out
+    };
+    if pts.is_empty() {
+        return Vec::new();
+    }
+    let above_lo = clip(pts.to_vec(), &|y| y >= lo, lo);
+    if above_lo.is_empty() {
+        return above_lo;
+    }
+    clip(above_lo, &|y| y <= hi, hi)
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_cut_at_the_window_and_exits_recorded() {
+        // In, down through lo, back up, up through hi.
+        let pts = [(0.0, 1.0), (1.0, -1.0), (2.0, 1.0), (3.0, 3.0)];
+        let c = clip_line(&pts, 0.0, 2.0);
+        assert_eq!(c.runs.len(), 2);
+        assert_eq!(c.runs[0], vec![(0.0, 1.0), (0.5, 0.0)]);
+        assert_eq!(c.runs[1], vec![(1.5, 0.0), (2.0, 1.0), (2.5, 2.0)]);
+        assert_eq!(c.exits, vec![((0.5, 0.0), true), ((2.5, 2.0), false)]);
+        // A segment crossing the whole window enters and leaves.
+        let c = clip_line(&[(0.0, 3.0), (1.0, -1.0)], 0.0, 2.0);
+        assert_eq!(c.runs, vec![vec![(0.25, 2.0), (0.75, 0.0)]]);
+        assert_eq!(c.exits, vec![((0.75, 0.0), true)]);
+        // Entirely outside: nothing.
+        assert!(clip_line(&[(0.0, 5.0), (1.0, 6.0)], 0.0, 2.0)
+            .runs
+            .is_empty());
+    }
+
+    #[test]
+    fn polygons_are_cut_to_the_slab() {
+        // A band from y 1..3 over x 0..1, clipped to 0..2: a 1 x 1 square.
+        let poly = [(0.0, 3.0), (1.0, 3.0), (1.0, 1.0), (0.0, 1.0)];
+        let c = clip_polygon(&poly, 0.0, 2.0);
+        assert!(c.iter().all(|p| p.1 >= 0.0 && p.1 <= 2.0));
+        let area = c
+            .iter()
+            .zip(c.iter().cycle().skip(1))
+            .map(|(a, b)| a.0 * b.1 - b.0 * a.1)
+            .sum::<f64>()
+            .abs()
+            / 2.0;
+        assert!((area - 1.0).abs() < 1e-12, "{c:?}");
+        assert!(clip_polygon(&poly, 5.0, 6.0).is_empty());
+    }
 }

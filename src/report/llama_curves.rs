@@ -3,16 +3,22 @@
 
 use super::axis::{Axis, Scale, TickFormat};
 use super::figure::{
-    annotation, band_polygon, finite, legend_line, legend_px, legend_swatch, plot_err, plot_px,
-    render, Chart, Figure, Frame, Occupancy,
+    annotation, clip_line, clip_polygon, finite, legend_line, legend_px, legend_swatch, plot_err,
+    plot_px, render, Chart, ClippedLine, Figure, Frame, Occupancy,
 };
 use super::style::{
     styled, DASHES, DEFAULT_SIZE, HYPOTHESIS_STYLES, MARKER_STYLE, NEUTRAL, PALETTE, REFERENCE,
     REFERENCE_STYLE,
 };
 use crate::band::Band;
-use crate::error::{Error, Result};
-use crate::units::Tokens;
+use crate::compute::{tokens_for_flops, training_flops_6nd};
+use crate::data::curve::LossCurve;
+use crate::data::llama::{self, LlamaModel};
+use crate::error::{check, Error, Result};
+use crate::law::LossHypothesis;
+use crate::law::{Continuation, ContinuationForm, ContinuationOptions};
+use crate::query::Predictor;
+use crate::units::{Params, Tokens};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -25,6 +31,16 @@ pub struct ObservedCurve {
     pub points: Vec<(Tokens, f64)>,
 }
 
+impl ObservedCurve {
+    /// The observed curve of a [`LossCurve`] (e.g. [`crate::data::llama::curve`]).
+    pub fn from_curve(curve: &LossCurve) -> ObservedCurve {
+        ObservedCurve {
+            model: curve.model().to_string(),
+            points: curve.points().to_vec(),
+        }
+    }
+}
+
 /// A curve extended beyond the data under one hypothesis: a median line with a
 /// shaded band.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +51,65 @@ pub struct ExtendedCurve {
     pub hypothesis: String,
     /// (tokens, loss band) in order of tokens.
     pub points: Vec<(Tokens, Band)>,
+}
+
+impl ExtendedCurve {
+    /// The extension of `model` (`params` parameters) under `hypothesis` from
+    /// `from` to `to` tokens, evaluated at `steps` log-spaced token counts, each
+    /// with its band at `level` from the hypothesis' parameter draws
+    /// ([`Predictor`]; a zero-width band at the point estimate when it has none).
+    /// The hypothesis id labels the line (and picks its dash style).
+    ///
+    /// Errors on fewer than 2 steps, `from >= to`, a level outside (0, 1), or a
+    /// hypothesis that cannot answer (e.g. a continuation of another model).
+    ///
+    /// ```
+    /// use isoflop::law::ChinchillaHypothesis;
+    /// use isoflop::report::ExtendedCurve;
+    /// let h = ChinchillaHypothesis::hoffmann2022();
+    /// let c = ExtendedCurve::from_hypothesis("LLaMA-7B", &h, "6.7B".parse()?, "1T".parse()?, "13.6T".parse()?, 40, 0.9)?;
+    /// assert_eq!(c.points.len(), 40);
+    /// assert_eq!(c.hypothesis, "chinchilla-hoffmann2022");
+    /// assert!(c.points[0].1.median > c.points[39].1.median);
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn from_hypothesis(
+        model: impl Into<String>,
+        hypothesis: &dyn LossHypothesis,
+        params: Params,
+        from: Tokens,
+        to: Tokens,
+        steps: usize,
+        level: f64,
+    ) -> Result<ExtendedCurve> {
+        check::open_unit("band level", level)?;
+        if steps < 2 {
+            return Err(Error::InvalidValue {
+                what: "number of extension steps",
+                value: steps as f64,
+                allowed: "at least 2",
+            });
+        }
+        if from.get() >= to.get() {
+            return Err(Error::InvalidValue {
+                what: "extension range",
+                value: from.get(),
+                allowed: "the first token count must be below the last",
+            });
+        }
+        let mut predictor = Predictor::new(level)?;
+        let (a, b) = (from.get().ln(), to.get().ln());
+        let mut points = Vec::with_capacity(steps);
+        for i in 0..steps {
+            let d = Tokens::new((a + (b - a) * i as f64 / (steps - 1) as f64).exp())?;
+            points.push((d, predictor.predict(hypothesis, params, d)?.loss));
+        }
+        Ok(ExtendedCurve {
+            model: model.into(),
+            hypothesis: hypothesis.id(),
+            points,
+        })
+    }
 }
 
 /// A horizontal reference loss, e.g. the 65B's final loss.
@@ -58,8 +133,12 @@ pub struct BudgetMarker {
 /// Observed curves, their extensions under each hypothesis, a reference loss and
 /// the budget markers: one colour per model, one dash style per hypothesis.
 ///
-/// The tokens axis is in billions, linear (default) or log; the loss axis is
-/// fitted to every series, band and reference so nothing is clipped.
+/// The tokens axis is in billions, linear (default) or log. The loss axis is
+/// fitted to every series, band and reference so nothing is clipped, unless a
+/// [`loss_window`](LlamaCurvesFigure::loss_window) is set: then only the parts
+/// inside the window are drawn (so one runaway extension, e.g. a linear one
+/// that goes negative, cannot squash the others), each line leaving it ends in
+/// a marker, and the legend says so.
 ///
 /// ```
 /// use isoflop::report::{Figure, LlamaCurvesFigure, ObservedCurve};
@@ -92,6 +171,9 @@ pub struct LlamaCurvesFigure {
     pub budget_label: String,
     /// Linear or log tokens axis.
     pub tokens_scale: Scale,
+    /// The loss range to show, (lowest, highest) in nats/token; `None` fits
+    /// the axis to everything. Lines and bands are cut at its edges.
+    pub loss_window: Option<(f64, f64)>,
     /// Size in pixels (default 800 x 500).
     pub size: (u32, u32),
 }
@@ -107,8 +189,95 @@ impl LlamaCurvesFigure {
             budgets: Vec::new(),
             budget_label: "budget".into(),
             tokens_scale: Scale::Linear,
+            loss_window: None,
             size: DEFAULT_SIZE,
         }
+    }
+
+    /// The blog's figure done properly: the four LLaMA-1 curves of Figure 1 as
+    /// observed ([`crate::data::llama`]), each extended from its end to the tokens
+    /// the 65B's compute would buy it (D = C65 / 6N, C65 = 6 N65 D65) under its
+    /// three curve continuations (fitted with `options`) and under each of
+    /// `shared` (e.g. a calibrated Chinchilla law), at 40 log-spaced token
+    /// counts with bands at `level`; the 65B's final loss (median of its last
+    /// 10B tokens) as the reference line; a log tokens axis and a loss window of
+    /// 1.3-2.3 nats/token, so the linear-in-tokens continuation, which falls
+    /// through zero, is cut where it leaves the window (and the legend says so).
+    ///
+    /// Errors when a continuation cannot be fitted or a hypothesis cannot
+    /// answer, or on more than 3 `shared` hypotheses (6 line styles in all).
+    ///
+    /// ```no_run
+    /// use isoflop::law::{ContinuationOptions, LossHypothesis};
+    /// use isoflop::report::{Figure, LlamaCurvesFigure};
+    /// let fig = LlamaCurvesFigure::llama_at_65b_compute(&[], &ContinuationOptions::default(), 0.9)?;
+    /// fig.save_svg("target/llama_curves.svg")?;
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn llama_at_65b_compute(
+        shared: &[&dyn LossHypothesis],
+        options: &ContinuationOptions,
+        level: f64,
+    ) -> Result<LlamaCurvesFigure> {
+        const STEPS: usize = 40;
+        if shared.len() > HYPOTHESIS_STYLES - ContinuationForm::ALL.len() {
+            return Err(Error::InvalidValue {
+                what: "number of shared hypotheses in the LLaMA figure",
+                value: shared.len() as f64,
+                allowed: "at most 3 (with the 3 continuations, 6 line styles)",
+            });
+        }
+        let big = LlamaModel::Llama65B;
+        let budget = training_flops_6nd(big.params(), big.trained_tokens())?;
+        let mut fig = LlamaCurvesFigure::new(format!(
+            "LLaMA-1 training loss, extended to LLaMA-65B's compute ({budget} FLOPs)"
+        ))
+        .with_loss_window(1.3, 2.3);
+        fig.tokens_scale = Scale::Log;
+        fig.budget_label = "LLaMA-65B's compute, per model".into();
+        for model in LlamaModel::ALL {
+            let curve = llama::curve(model);
+            let d = tokens_for_flops(model.params(), budget)?;
+            fig.observed.push(ObservedCurve::from_curve(&curve));
+            fig.budgets.push(BudgetMarker {
+                model: curve.model().to_string(),
+                tokens: d,
+            });
+            // The 65B's budget is its own run: nothing to extend.
+            if d.get() <= curve.last_tokens().get() * 1.01 {
+                continue;
+            }
+            let mut own: Vec<Continuation> = Vec::with_capacity(3);
+            for form in ContinuationForm::ALL {
+                own.push(Continuation::fit(&curve, form, options)?);
+            }
+            let all = own
+                .iter()
+                .map(|c| c as &dyn LossHypothesis)
+                .chain(shared.iter().copied());
+            for h in all {
+                fig.extensions.push(ExtendedCurve::from_hypothesis(
+                    curve.model(),
+                    h,
+                    model.params(),
+                    curve.last_tokens(),
+                    d,
+                    STEPS,
+                    level,
+                )?);
+            }
+        }
+        fig.reference = Some(ReferenceLine {
+            label: "LLaMA-65B final loss".into(),
+            loss: llama::curve(big).final_loss(Tokens::new(10e9)?),
+        });
+        Ok(fig)
+    }
+
+    /// Shows only losses in `[lo, hi]` nats/token (see [`LlamaCurvesFigure::loss_window`]).
+    pub fn with_loss_window(mut self, lo: f64, hi: f64) -> Self {
+        self.loss_window = Some((lo, hi));
+        self
     }
 
     /// Models in order of first appearance (observed first), each with its colour.
@@ -188,6 +357,17 @@ impl LlamaCurvesFigure {
         if let Some(r) = &self.reference {
             finite("reference loss", r.loss)?;
         }
+        if let Some((lo, hi)) = self.loss_window {
+            finite("loss window", lo)?;
+            finite("loss window", hi)?;
+            if lo >= hi {
+                return Err(Error::InvalidValue {
+                    what: "loss window",
+                    value: lo,
+                    allowed: "the lowest loss shown must be below the highest",
+                });
+            }
+        }
         Ok(())
     }
 }
@@ -234,18 +414,78 @@ impl Figure for LlamaCurvesFigure {
         if scale == Scale::Linear {
             x = x.with_lo(0.0);
         }
-        let ys = self
+        let (win_lo, win_hi) = self
+            .loss_window
+            .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+        let y = match self.loss_window {
+            Some((lo, hi)) => Axis::from_range(lo, hi, Scale::Linear, TickFormat::Plain, 0.0),
+            None => {
+                let ys = self
+                    .observed
+                    .iter()
+                    .flat_map(|c| c.points.iter().map(|p| p.1))
+                    .chain(
+                        self.extensions
+                            .iter()
+                            .flat_map(|c| c.points.iter().flat_map(|p| [p.1.lo, p.1.hi])),
+                    )
+                    .chain(self.reference.iter().map(|r| r.loss));
+                Axis::fit("loss", ys, Scale::Linear, TickFormat::Plain, 0.06)?
+            }
+        };
+        let px = |t: Tokens| Axis::map(scale, billions(t));
+
+        // Geometry in plot space, cut to the loss window.
+        let observed: Vec<(RGBColor, ClippedLine)> = self
             .observed
             .iter()
-            .flat_map(|c| c.points.iter().map(|p| p.1))
-            .chain(
-                self.extensions
-                    .iter()
-                    .flat_map(|c| c.points.iter().flat_map(|p| [p.1.lo, p.1.hi])),
-            )
-            .chain(self.reference.iter().map(|r| r.loss));
-        let y = Axis::fit("loss", ys, Scale::Linear, TickFormat::Plain, 0.06)?;
-        let px = |t: Tokens| Axis::map(scale, billions(t));
+            .map(|c| {
+                let pts: Vec<(f64, f64)> = c.points.iter().map(|p| (px(p.0), p.1)).collect();
+                (styled(colour(&c.model), 0), clip_line(&pts, win_lo, win_hi))
+            })
+            .collect();
+        let medians: Vec<(RGBColor, ClippedLine)> = self
+            .extensions
+            .iter()
+            .map(|c| {
+                let pts: Vec<(f64, f64)> = c.points.iter().map(|p| (px(p.0), p.1.median)).collect();
+                (
+                    styled(colour(&c.model), style_of(&c.hypothesis)),
+                    clip_line(&pts, win_lo, win_hi),
+                )
+            })
+            .collect();
+        let bands: Vec<(RGBColor, Vec<(f64, f64)>)> = self
+            .extensions
+            .iter()
+            .filter(|c| c.points.iter().any(|p| p.1.hi > p.1.lo))
+            .map(|c| {
+                let mut poly: Vec<(f64, f64)> =
+                    c.points.iter().map(|p| (px(p.0), p.1.hi)).collect();
+                poly.extend(c.points.iter().rev().map(|p| (px(p.0), p.1.lo)));
+                (colour(&c.model), clip_polygon(&poly, win_lo, win_hi))
+            })
+            .filter(|(_, p)| p.len() >= 3)
+            .collect();
+        let reference = self
+            .reference
+            .as_ref()
+            .filter(|r| r.loss >= win_lo && r.loss <= win_hi);
+        let exits: Vec<(RGBColor, (f64, f64), bool)> = observed
+            .iter()
+            .chain(medians.iter())
+            .flat_map(|(c, l)| l.exits.iter().map(move |(p, below)| (*c, *p, *below)))
+            .collect();
+        let cut_label = self.loss_window.map(|(lo, hi)| {
+            let below = exits.iter().any(|e| e.2);
+            let above = exits.iter().any(|e| !e.2);
+            match (below, above) {
+                (true, false) => format!("cut where it falls below {}", trim(lo)),
+                (false, true) => format!("cut where it rises above {}", trim(hi)),
+                _ => format!("cut where it leaves {}–{}", trim(lo), trim(hi)),
+            }
+        });
+        let cut_label = cut_label.filter(|_| !exits.is_empty());
 
         // Legend entries.
         let band_levels: Vec<f64> = self
@@ -268,32 +508,34 @@ impl Figure for LlamaCurvesFigure {
         if !self.budgets.is_empty() {
             labels.push(self.budget_label.clone());
         }
+        if let Some(l) = &cut_label {
+            labels.push(l.clone());
+        }
 
         // Where things are, to place the reference label and the legend.
         let mut occ = Occupancy::new();
-        for c in &self.observed {
-            let pts: Vec<(f64, f64)> = c.points.iter().map(|p| (px(p.0), p.1)).collect();
-            occ.line(&pts);
+        for (_, l) in observed.iter().chain(medians.iter()) {
+            for r in &l.runs {
+                occ.line(r);
+            }
         }
         for c in &self.extensions {
             for (t, b) in &c.points {
                 for k in 0..=4 {
-                    occ.point((px(*t), b.lo + (b.hi - b.lo) * f64::from(k) / 4.0));
+                    let v = b.lo + (b.hi - b.lo) * f64::from(k) / 4.0;
+                    if v >= win_lo && v <= win_hi {
+                        occ.point((px(*t), v));
+                    }
                 }
             }
-            let pts: Vec<(f64, f64)> = c.points.iter().map(|p| (px(p.0), p.1.median)).collect();
-            occ.line(&pts);
         }
         let plot = plot_px(self.size);
-        let ref_label = self
-            .reference
-            .as_ref()
-            .map(|r| format!("{}: {:.3}", r.label, r.loss));
+        let ref_label = reference.map(|r| format!("{}: {:.3}", r.label, r.loss));
         // The label goes at the left or right end, above or below the line,
         // wherever it covers the least data.
         let mut ref_anchor = (HPos::Left, VPos::Bottom);
         let mut ref_rect = ((0.0, 0.0), (0.0, 0.0));
-        if let (Some(r), Some(text)) = (&self.reference, &ref_label) {
+        if let (Some(r), Some(text)) = (reference, &ref_label) {
             let w = (text.chars().count() as f64 * 7.0 + 8.0) * (x.hi - x.lo) / plot.0;
             let h = 18.0 * (y.hi - y.lo) / plot.1;
             let (l, rt) = (x.lo, x.hi);
@@ -318,7 +560,12 @@ impl Figure for LlamaCurvesFigure {
             ref_rect = (best.1 .1, best.1 .2);
             occ.rect(best.1 .1, best.1 .2);
         }
-        let place = occ.place_legend(&x, &y, legend_px(labels.iter().map(String::as_str)), plot);
+        let legend = legend_px(labels.iter().map(String::as_str));
+        let place = if self.loss_window.is_some() {
+            occ.place_legend_up(&x, &y, legend, plot)
+        } else {
+            occ.place_legend(&x, &y, legend, plot)
+        };
         let y = place.y;
 
         let mut dashed: Vec<(RGBColor, &str)> = Vec::new();
@@ -353,35 +600,28 @@ impl Figure for LlamaCurvesFigure {
         };
         render(&frame, &dashed, |chart: &mut Chart<'_, '_>| {
             // Bands first, under every line.
-            for c in &self.extensions {
-                let xs: Vec<f64> = c.points.iter().map(|p| px(p.0)).collect();
-                let lo: Vec<f64> = c.points.iter().map(|p| p.1.lo).collect();
-                let hi: Vec<f64> = c.points.iter().map(|p| p.1.hi).collect();
-                if hi.iter().zip(&lo).any(|(h, l)| h > l) {
-                    chart
-                        .draw_series(std::iter::once(band_polygon(
-                            &xs,
-                            &lo,
-                            &hi,
-                            colour(&c.model),
-                            0.16,
-                        )))
-                        .map_err(plot_err)?;
-                }
+            for (c, poly) in &bands {
+                chart
+                    .draw_series(std::iter::once(Polygon::new(
+                        poly.clone(),
+                        c.mix(0.16).filled(),
+                    )))
+                    .map_err(plot_err)?;
             }
-            // Budget markers.
+            // Budget markers, within the window.
+            let (b_lo, b_hi) = (y.lo.max(win_lo), y.hi.min(win_hi));
             for b in &self.budgets {
                 let xb = px(b.tokens);
                 let c = styled(colour(&b.model), MARKER_STYLE);
                 chart
                     .draw_series(LineSeries::new(
-                        vec![(xb, y.lo), (xb, y.hi)],
+                        vec![(xb, b_lo), (xb, b_hi)],
                         c.stroke_width(2),
                     ))
                     .map_err(plot_err)?;
             }
-            // Reference line with its label at the left, just above it.
-            if let (Some(r), Some(text)) = (&self.reference, &ref_label) {
+            // Reference line with its label where it hides the least.
+            if let (Some(r), Some(text)) = (reference, &ref_label) {
                 let c = styled(REFERENCE, REFERENCE_STYLE);
                 chart
                     .draw_series(LineSeries::new(
@@ -414,23 +654,24 @@ impl Figure for LlamaCurvesFigure {
                     .draw_series(std::iter::once(annotation(text, at, REFERENCE, ref_anchor)))
                     .map_err(plot_err)?;
             }
-            // Extension medians, dashed by hypothesis.
-            for c in &self.extensions {
-                let col = styled(colour(&c.model), style_of(&c.hypothesis));
-                let pts: Vec<(f64, f64)> = c.points.iter().map(|p| (px(p.0), p.1.median)).collect();
+            // Extension medians, dashed by hypothesis; observed curves, solid, on top.
+            for (col, l) in medians.iter().chain(observed.iter()) {
+                for run in &l.runs {
+                    chart
+                        .draw_series(LineSeries::new(run.iter().copied(), col.stroke_width(2)))
+                        .map_err(plot_err)?;
+                }
+            }
+            // Where a line leaves the window: an arrowhead pointing the way it goes.
+            for (c, at, below) in &exits {
+                let base = RGBColor(c.0, c.1, c.2 & !7);
                 chart
-                    .draw_series(LineSeries::new(pts, col.stroke_width(2)))
+                    .draw_series(std::iter::once(
+                        EmptyElement::at(*at) + Polygon::new(arrowhead(*below), base.filled()),
+                    ))
                     .map_err(plot_err)?;
             }
-            // Observed curves, solid, on top.
-            for c in &self.observed {
-                let col = styled(colour(&c.model), 0);
-                let pts: Vec<(f64, f64)> = c.points.iter().map(|p| (px(p.0), p.1)).collect();
-                chart
-                    .draw_series(LineSeries::new(pts, col.stroke_width(2)))
-                    .map_err(plot_err)?;
-            }
-            // Legend: models, hypotheses, band, budget.
+            // Legend: models, hypotheses, band, budget, cuts.
             for m in &models {
                 legend_line(chart, m, styled(colour(m), 0), 3)?;
             }
@@ -442,6 +683,9 @@ impl Figure for LlamaCurvesFigure {
             }
             if !self.budgets.is_empty() {
                 legend_line(chart, &self.budget_label, styled(NEUTRAL, MARKER_STYLE), 2)?;
+            }
+            if let Some(l) = &cut_label {
+                legend_arrow(chart, l, exits.iter().all(|e| e.2))?;
             }
             Ok(())
         })
@@ -459,6 +703,35 @@ impl Figure for LlamaCurvesFigure {
                 .unwrap_or_default()
         )
     }
+}
+
+/// "1.30" -> "1.3".
+fn trim(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Registers a legend entry with no data: an arrowhead.
+fn legend_arrow(chart: &mut Chart<'_, '_>, label: &str, below: bool) -> Result<()> {
+    chart
+        .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+        .map_err(plot_err)?
+        .label(label)
+        .legend(move |(x, y)| {
+            let pts = arrowhead(below)
+                .into_iter()
+                .map(|(dx, dy)| (x + 14 + dx, y + dy))
+                .collect::<Vec<_>>();
+            Polygon::new(pts, NEUTRAL.filled())
+        });
+    Ok(())
+}
+
+/// A small triangle (pixel offsets from its tip's base) pointing down when
+/// `below`, else up: marks where a line leaves the loss window.
+fn arrowhead(below: bool) -> Vec<(i32, i32)> {
+    let s = if below { 1 } else { -1 };
+    vec![(-5, -3 * s), (5, -3 * s), (0, 6 * s)]
 }
 
 impl LlamaCurvesFigure {

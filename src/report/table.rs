@@ -173,6 +173,23 @@ impl Table {
         })
     }
 
+    /// A table for the crate's own displays, whose columns are fixed lists
+    /// (never empty): no error path.
+    pub(crate) fn fixed(title: impl Into<String>, columns: Vec<Column>) -> Table {
+        Table {
+            title: title.into(),
+            columns,
+            rows: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Appends a row, padded with empty cells (or cut) to the column count.
+    pub(crate) fn push_fitted(&mut self, mut cells: Vec<Cell>) {
+        cells.resize(self.columns.len(), Cell::Empty);
+        self.rows.push(cells);
+    }
+
     /// Appends a row. Errors unless it has one cell per column.
     pub fn push_row(&mut self, cells: Vec<Cell>) -> Result<()> {
         if cells.len() != self.columns.len() {
