@@ -350,17 +350,15 @@ fn model_row(
     })
 }
 
-fn report() -> isoflop::Result<Report> {
+fn report(shared: &[Entry], calibrations: Vec<CalibrationRow>) -> isoflop::Result<Report> {
     let llama_runs = runs::llama1();
     let peak = Accelerator::by_name("A100-80GB")?.dense_peak(Precision::Bf16)?;
     let budget = &llama_runs[3];
-    let curves = llama::curves();
-    let (shared, calibrations) = parametric(&curves)?;
     let mut predictor = Predictor::new(LEVEL)?;
     let models = llama_runs
         .iter()
         .zip(LlamaModel::ALL)
-        .map(|(run, model)| model_row(run, budget, peak, model, &shared, &mut predictor))
+        .map(|(run, model)| model_row(run, budget, peak, model, shared, &mut predictor))
         .collect::<isoflop::Result<Vec<_>>>()?;
     Ok(Report {
         budget_flops: training_flops_6nd(budget.params, budget.tokens)?.get(),
@@ -520,9 +518,8 @@ fn figure_path() -> std::path::PathBuf {
 /// loss as the reference. The hypotheses are the tables' own (same data, same seeds).
 /// The loss axis shows 1.3-2.3 nats/token: the linear-in-tokens continuation falls
 /// through zero, so it is cut where it leaves the window, and the legend says so.
-fn llama_figure() -> isoflop::Result<isoflop::report::LlamaCurvesFigure> {
+fn llama_figure(shared: &[Entry]) -> isoflop::Result<isoflop::report::LlamaCurvesFigure> {
     const CALIBRATED: &str = "chinchilla-besiroglu2024-calibrated";
-    let (shared, _) = parametric(&llama::curves())?;
     let calibrated = shared
         .iter()
         .find(|e| e.h.id() == CALIBRATED)
@@ -543,10 +540,10 @@ fn llama_figure() -> isoflop::Result<isoflop::report::LlamaCurvesFigure> {
 }
 
 /// Writes [`llama_figure`] and says where: on stdout, or on stderr with `--json`.
-fn write_figure(json: bool) -> isoflop::Result<()> {
+fn write_figure(shared: &[Entry], json: bool) -> isoflop::Result<()> {
     use isoflop::report::Figure;
     let path = figure_path();
-    llama_figure()?.save_svg(&path)?;
+    llama_figure(shared)?.save_svg(&path)?;
     let line = format!("figure: {}", path.display());
     if json {
         eprintln!("{line}");
@@ -574,19 +571,19 @@ fn main() -> ExitCode {
             }
         }
     }
-    let result = report().and_then(|r| {
+    let shared = parametric(&llama::curves());
+    let result = shared.and_then(|(shared, calibrations)| {
+        let r = report(&shared, calibrations)?;
         if json {
             let text = serde_json::to_string_pretty(&r)?;
             println!("{text}");
-            Ok(())
         } else {
             print_compute(&r)?;
             print_losses(&r)?;
             print_verdicts(&r);
-            Ok(())
         }
+        write_figure(&shared, json)
     });
-    let result = result.and_then(|()| write_figure(json));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -89,10 +89,13 @@ pub struct LocalMinimum {
 /// data (token counts of 1e250, say) it can bisect forever.
 struct Cached<'a, O: Objective + ?Sized> {
     objective: &'a O,
-    last: RefCell<(Vec<f64>, f64, Vec<f64>)>,
+    last: RefCell<Evaluation>,
     passes: std::cell::Cell<u64>,
     budget: u64,
 }
+
+/// The cached point, its cost and its gradient.
+type Evaluation = (Vec<f64>, f64, Vec<f64>);
 
 /// Objective passes allowed per L-BFGS iteration (a healthy run uses about 2.5).
 const PASSES_PER_ITERATION: u64 = 25;
@@ -109,10 +112,7 @@ impl<'a, O: Objective + ?Sized> Cached<'a, O> {
         }
     }
 
-    fn refresh(
-        &self,
-        x: &[f64],
-    ) -> Result<std::cell::Ref<'_, (Vec<f64>, f64, Vec<f64>)>, argmin::core::Error> {
+    fn refresh(&self, x: &[f64]) -> Result<std::cell::Ref<'_, Evaluation>, argmin::core::Error> {
         if self.last.borrow().0.as_slice() != x {
             let passes = self.passes.get() + 1;
             self.passes.set(passes);
