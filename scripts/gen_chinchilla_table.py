@@ -17,7 +17,7 @@ import csv
 import hashlib
 import sys
 
-path = sys.argv[1] if len(sys.argv) > 1 else "../../shared/data/chinchilla/svg_extracted_data.csv"
+path = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/chinchilla/svg_extracted_data.csv"
 raw = open(path, "rb").read()
 sha = hashlib.sha256(raw).hexdigest()
 rows = list(csv.DictReader(raw.decode().splitlines()))

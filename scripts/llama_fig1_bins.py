@@ -17,12 +17,13 @@ Derivation (stdlib only, deterministic):
 Usage: python3 scripts/llama_fig1_bins.py [path/to/digitized.csv] > src/data/llama_fig1.rs
 """
 import csv
+import os
 import statistics
 import sys
 from collections import OrderedDict
 
 BIN_B = 5.0
-DEFAULT = "/work/shared/data/llama/llama1_fig1_training_loss_digitized.csv"
+DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "llama", "llama1_fig1_training_loss_digitized.csv")
 CONST = OrderedDict(
     [("LLaMA-7B", "LLAMA_7B"), ("LLaMA-13B", "LLAMA_13B"),
      ("LLaMA-33B", "LLAMA_33B"), ("LLaMA-65B", "LLAMA_65B")]

@@ -5,7 +5,7 @@ use isoflop::data::run_table::RunTable;
 use isoflop::Error;
 use std::path::Path;
 
-const CSV: &str = "../../shared/data/chinchilla/svg_extracted_data.csv";
+const CSV: &str = "../shared/data/chinchilla/svg_extracted_data.csv";
 
 #[test]
 fn bundled_table_equals_the_csv_bit_for_bit() {
