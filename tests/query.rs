@@ -265,3 +265,27 @@ fn bad_levels_are_errors() {
         ));
     }
 }
+
+#[test]
+fn bootstrap_bands_contain_the_point_estimate() {
+    // Documented in `query::Predictor`: for a bootstrap hypothesis the point estimate lies
+    // inside its 90% band across the range users ask about, within the data and far beyond it.
+    let h = isoflop::fit::replication::besiroglu2024(300, 7).unwrap();
+    for (n, d) in [
+        ("70M", "1.4B"),
+        ("1B", "20B"),
+        ("6.7B", "1T"),
+        ("6.7B", "13.6T"),
+        ("65.2B", "1.4T"),
+        ("405B", "15.6T"),
+        ("1T", "200T"),
+    ] {
+        let pred = predict(&h, p(n), t(d), 0.9).unwrap();
+        assert!(
+            pred.loss.contains(pred.point),
+            "{n} on {d}: point {} outside {}",
+            pred.point,
+            pred.loss
+        );
+    }
+}

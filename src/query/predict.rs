@@ -79,6 +79,18 @@ fn round_factor(f: f64) -> String {
 
 /// Makes predictions, reusing one scratch buffer for the draws (use it in loops).
 ///
+/// # What a band promises
+///
+/// The band is the central percentile interval of the losses under the hypothesis'
+/// parameter draws, at the predictor's level; `lo <= median <= hi` always holds, and
+/// the median is the draws' median, not the point estimate. For bootstrap draws centred
+/// on the fit (the Chinchilla refits), the point estimate lies inside the band across
+/// the range users ask about, from 70M-parameter runs to 1T parameters on 200T tokens
+/// (`tests/query.rs`); a strongly skewed draw distribution could in principle exclude
+/// it, so check [`Band::contains`](crate::band::Band::contains) if you rely on it. A
+/// hypothesis without draws gives `lo = median = hi = point` and a
+/// [`Warning::NoPublishedUncertainty`].
+///
 /// ```
 /// use isoflop::law::ChinchillaHypothesis;
 /// use isoflop::query::Predictor;
