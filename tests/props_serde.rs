@@ -7,9 +7,10 @@
 //! | extreme_quantities_round_trip | 10,000 |
 //! | hardware_round_trips | 3,000 |
 //! | laws_and_hypotheses_round_trip | 2,000 |
+//! | kaplan_and_data_constrained_round_trip | 2,000 |
 //! | query_answers_round_trip | 1,000 |
 //! | curves_round_trip | 500 |
-//! | total | 26,500 |
+//! | total | 28,500 |
 
 mod props_support;
 
@@ -115,6 +116,18 @@ proptest! {
         let e = isoflop::fit::Estimates::from(h.law());
         round_trip(&e)?;
     }
+
+    #[test]
+    fn kaplan_and_data_constrained_round_trip(
+        k in strategies::kaplan_law(),
+        m in strategies::data_constrained_law(),
+        u in strategies::tokens(),
+    ) {
+        round_trip(&k)?;
+        round_trip(&isoflop::law::kaplan::KaplanHypothesis::new(k))?;
+        round_trip(&m)?;
+        round_trip(&isoflop::law::data_constrained::DataConstrainedHypothesis::new(m, u))?;
+    }
 }
 
 proptest! {
@@ -161,4 +174,15 @@ proptest! {
         round_trip(&c.coefficients())?;
         round_trip(&c.form())?;
     }
+}
+
+#[test]
+fn invalid_laws_are_rejected_on_the_way_in() {
+    let bad_kaplan = r#"{"alpha_n":-0.076,"alpha_d":0.103,"n_c":6.4e13,"d_c":1.8e13}"#;
+    assert!(serde_json::from_str::<isoflop::law::kaplan::KaplanLaw>(bad_kaplan).is_err());
+    let bad_dc =
+        r#"{"e":1.8,"a":520.0,"b":1480.0,"alpha":0.35,"beta":0.35,"r_d_star":0.0,"r_n_star":5.3}"#;
+    assert!(
+        serde_json::from_str::<isoflop::law::data_constrained::DataConstrainedLaw>(bad_dc).is_err()
+    );
 }

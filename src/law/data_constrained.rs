@@ -30,13 +30,14 @@
 
 use super::chinchilla::ChinchillaLaw;
 use super::{Evidence, LossHypothesis};
-use crate::error::{check, Result};
+use crate::error::{check, Error, Result};
 use crate::units::{Params, Tokens};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A Chinchilla law plus the two decay constants R_D* and R_N* of repeated data
 /// and excess parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawDataConstrained")]
 pub struct DataConstrainedLaw {
     e: f64,
     a: f64,
@@ -45,6 +46,26 @@ pub struct DataConstrainedLaw {
     beta: f64,
     r_d_star: f64,
     r_n_star: f64,
+}
+
+/// Serde form of [`DataConstrainedLaw`], validated by [`DataConstrainedLaw::new`].
+#[derive(Deserialize)]
+struct RawDataConstrained {
+    e: f64,
+    a: f64,
+    b: f64,
+    alpha: f64,
+    beta: f64,
+    r_d_star: f64,
+    r_n_star: f64,
+}
+
+impl TryFrom<RawDataConstrained> for DataConstrainedLaw {
+    type Error = Error;
+    fn try_from(r: RawDataConstrained) -> Result<Self> {
+        let base = ChinchillaLaw::new(r.e, r.a, r.b, r.alpha, r.beta)?;
+        DataConstrainedLaw::new(base, r.r_d_star, r.r_n_star)
+    }
 }
 
 impl DataConstrainedLaw {
@@ -140,7 +161,7 @@ impl DataConstrainedLaw {
 
 /// The data-constrained law as a hypothesis for a fixed budget of unique tokens
 /// (id `data-constrained-muennighoff2023`). No published uncertainty.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataConstrainedHypothesis {
     law: DataConstrainedLaw,
     unique: Tokens,

@@ -23,15 +23,32 @@
 use super::{Evidence, LossHypothesis};
 use crate::error::{check, Error, Result};
 use crate::units::{Params, Tokens};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The four constants of Kaplan's Eq. 1.5: exponents α_N, α_D and scales N_c, D_c.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawKaplan")]
 pub struct KaplanLaw {
     alpha_n: f64,
     alpha_d: f64,
     n_c: Params,
     d_c: Tokens,
+}
+
+/// Serde form of [`KaplanLaw`], validated by [`KaplanLaw::new`] on the way in.
+#[derive(Deserialize)]
+struct RawKaplan {
+    alpha_n: f64,
+    alpha_d: f64,
+    n_c: Params,
+    d_c: Tokens,
+}
+
+impl TryFrom<RawKaplan> for KaplanLaw {
+    type Error = Error;
+    fn try_from(r: RawKaplan) -> Result<Self> {
+        KaplanLaw::new(r.alpha_n, r.alpha_d, r.n_c, r.d_c)
+    }
 }
 
 impl KaplanLaw {
@@ -121,7 +138,7 @@ pub fn non_embedding_params(
 /// The Kaplan law as a named hypothesis (`kaplan2020`). No published uncertainty.
 ///
 /// `point(n, d)` takes `n` as the non-embedding count, as the law does.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KaplanHypothesis {
     law: KaplanLaw,
     evidence: Evidence,
