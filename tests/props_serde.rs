@@ -173,6 +173,7 @@ proptest! {
         let c = Continuation::fit(&curve, ContinuationForm::LinearInLogTokens, &options).unwrap();
         round_trip(&c.coefficients())?;
         round_trip(&c.form())?;
+        round_trip(&c)?;
     }
 }
 

@@ -192,7 +192,8 @@ impl Coefficients {
 
 /// A continuation fitted to one curve, with bootstrap draws; a [`LossHypothesis`]
 /// for the curve's model size only. Serialises for reports; build one with [`Continuation::fit`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawContinuation")]
 pub struct Continuation {
     form: ContinuationForm,
     model: String,
@@ -207,6 +208,65 @@ pub struct Continuation {
     residual_rms: f64,
     iid_slope: Option<(f64, f64, usize)>,
     evidence: Evidence,
+}
+
+/// Serde form of [`Continuation`]: a saved fit is checked on the way back in (finite
+/// coefficients and draws, at least two draws, a positive token scale), so a
+/// hand-edited file cannot smuggle a NaN into predictions.
+#[derive(Deserialize)]
+struct RawContinuation {
+    form: ContinuationForm,
+    model: String,
+    params: Params,
+    start: Tokens,
+    d_ref: f64,
+    n_points: usize,
+    block_len: usize,
+    theta: [f64; 3],
+    draws: Vec<[f64; 3]>,
+    residual_rms: f64,
+    iid_slope: Option<(f64, f64, usize)>,
+    evidence: Evidence,
+}
+
+impl TryFrom<RawContinuation> for Continuation {
+    type Error = Error;
+    fn try_from(r: RawContinuation) -> Result<Self> {
+        check::positive("continuation token scale d_ref", r.d_ref)?;
+        check::non_negative("continuation residual RMS", r.residual_rms)?;
+        for v in r.theta.iter().chain(r.draws.iter().flatten()) {
+            check::finite("continuation coefficient", *v)?;
+        }
+        if r.draws.len() < 2 || r.n_points < 2 || r.block_len == 0 {
+            return Err(Error::InsufficientData {
+                what: "a saved continuation",
+                reason: format!(
+                    "needs at least 2 draws, 2 points and a block length of 1 (got {}, {}, {})",
+                    r.draws.len(),
+                    r.n_points,
+                    r.block_len
+                ),
+            });
+        }
+        if let Some((lo, hi, _)) = r.iid_slope {
+            check::finite("continuation slope interval", lo)?;
+            check::finite("continuation slope interval", hi)?;
+        }
+        Ok(Continuation {
+            form: r.form,
+            model: r.model,
+            params: r.params,
+            start: r.start,
+            d_ref: r.d_ref,
+            n_points: r.n_points,
+            block_len: r.block_len,
+            theta: r.theta,
+            draws: r.draws,
+            residual_rms: r.residual_rms,
+            iid_slope: r.iid_slope,
+            evidence: r.evidence,
+        })
+    }
 }
 
 /// Automatic block length of Politis & White (2004, Econometric Reviews 23(1)),
