@@ -304,6 +304,7 @@ fn model_row(
     peak: FlopsPerSecond,
     model: LlamaModel,
     shared: &[Entry],
+    own: &[Entry],
     predictor: &mut Predictor,
 ) -> isoflop::Result<ModelRow> {
     let flops = training_flops_6nd(run.params, run.tokens)?;
@@ -314,7 +315,6 @@ fn model_row(
     let curve = llama::curve(model);
     let window = Tokens::new(FINAL_WINDOW)?;
     let observed_65b = llama::curve(LlamaModel::Llama65B).final_loss(window);
-    let own = continuations(&curve)?;
     let mut predictions = Vec::new();
     for entry in shared.iter().chain(own.iter()) {
         let n = params_for(entry, model)?;
@@ -350,7 +350,11 @@ fn model_row(
     })
 }
 
-fn report(shared: &[Entry], calibrations: Vec<CalibrationRow>) -> isoflop::Result<Report> {
+fn report(
+    shared: &[Entry],
+    own: &[Vec<Entry>],
+    calibrations: Vec<CalibrationRow>,
+) -> isoflop::Result<Report> {
     let llama_runs = runs::llama1();
     let peak = Accelerator::by_name("A100-80GB")?.dense_peak(Precision::Bf16)?;
     let budget = &llama_runs[3];
@@ -358,7 +362,8 @@ fn report(shared: &[Entry], calibrations: Vec<CalibrationRow>) -> isoflop::Resul
     let models = llama_runs
         .iter()
         .zip(LlamaModel::ALL)
-        .map(|(run, model)| model_row(run, budget, peak, model, shared, &mut predictor))
+        .zip(own)
+        .map(|((run, model), own)| model_row(run, budget, peak, model, shared, own, &mut predictor))
         .collect::<isoflop::Result<Vec<_>>>()?;
     Ok(Report {
         budget_flops: training_flops_6nd(budget.params, budget.tokens)?.get(),
@@ -518,7 +523,10 @@ fn figure_path() -> std::path::PathBuf {
 /// loss as the reference. The hypotheses are the tables' own (same data, same seeds).
 /// The loss axis shows 1.3-2.3 nats/token: the linear-in-tokens continuation falls
 /// through zero, so it is cut where it leaves the window, and the legend says so.
-fn llama_figure(shared: &[Entry]) -> isoflop::Result<isoflop::report::LlamaCurvesFigure> {
+fn llama_figure(
+    shared: &[Entry],
+    own: &[Vec<Entry>],
+) -> isoflop::Result<isoflop::report::LlamaCurvesFigure> {
     const CALIBRATED: &str = "chinchilla-besiroglu2024-calibrated";
     let calibrated = shared
         .iter()
@@ -532,18 +540,26 @@ fn llama_figure(shared: &[Entry]) -> isoflop::Result<isoflop::report::LlamaCurve
                 .collect::<Vec<_>>()
                 .join(", "),
         })?;
-    let opts = ContinuationOptions {
-        seed: SEED,
-        ..ContinuationOptions::default()
-    };
-    isoflop::report::LlamaCurvesFigure::llama_at_65b_compute(&[calibrated.h.as_ref()], &opts, LEVEL)
+    let per_model: Vec<(LlamaModel, Vec<&dyn LossHypothesis>)> = LlamaModel::ALL
+        .iter()
+        .zip(own)
+        .map(|(&model, own)| {
+            let hs = own
+                .iter()
+                .map(|e| e.h.as_ref())
+                .chain(std::iter::once(calibrated.h.as_ref()))
+                .collect();
+            (model, hs)
+        })
+        .collect();
+    isoflop::report::LlamaCurvesFigure::llama_at_65b_compute_from(&per_model, LEVEL)
 }
 
 /// Writes [`llama_figure`] and says where: on stdout, or on stderr with `--json`.
-fn write_figure(shared: &[Entry], json: bool) -> isoflop::Result<()> {
+fn write_figure(shared: &[Entry], own: &[Vec<Entry>], json: bool) -> isoflop::Result<()> {
     use isoflop::report::Figure;
     let path = figure_path();
-    llama_figure(shared)?.save_svg(&path)?;
+    llama_figure(shared, own)?.save_svg(&path)?;
     let line = format!("figure: {}", path.display());
     if json {
         eprintln!("{line}");
@@ -571,9 +587,13 @@ fn main() -> ExitCode {
             }
         }
     }
-    let shared = parametric(&llama::curves());
-    let result = shared.and_then(|(shared, calibrations)| {
-        let r = report(&shared, calibrations)?;
+    let result = parametric(&llama::curves()).and_then(|(shared, calibrations)| {
+        // Each model's own curve continuations, fitted once for the tables and the figure.
+        let own = LlamaModel::ALL
+            .iter()
+            .map(|&m| continuations(&llama::curve(m)))
+            .collect::<isoflop::Result<Vec<_>>>()?;
+        let r = report(&shared, &own, calibrations)?;
         if json {
             let text = serde_json::to_string_pretty(&r)?;
             println!("{text}");
@@ -582,7 +602,7 @@ fn main() -> ExitCode {
             print_losses(&r)?;
             print_verdicts(&r);
         }
-        write_figure(&shared, json)
+        write_figure(&shared, &own, json)
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -219,12 +219,51 @@ impl LlamaCurvesFigure {
         options: &ContinuationOptions,
         level: f64,
     ) -> Result<LlamaCurvesFigure> {
+        let mut fitted: Vec<(LlamaModel, Vec<Continuation>)> = Vec::new();
+        for model in LlamaModel::ALL {
+            if model == LlamaModel::Llama65B {
+                // Its budget is its own run: drawn as observed, nothing to fit.
+                fitted.push((model, Vec::new()));
+                continue;
+            }
+            let curve = llama::curve(model);
+            let own = ContinuationForm::ALL
+                .iter()
+                .map(|&form| Continuation::fit(&curve, form, options))
+                .collect::<Result<Vec<_>>>()?;
+            fitted.push((model, own));
+        }
+        let per_model: Vec<(LlamaModel, Vec<&dyn LossHypothesis>)> = fitted
+            .iter()
+            .map(|(m, own)| {
+                let hs = own
+                    .iter()
+                    .map(|c| c as &dyn LossHypothesis)
+                    .chain(shared.iter().copied())
+                    .collect();
+                (*m, hs)
+            })
+            .collect();
+        LlamaCurvesFigure::llama_at_65b_compute_from(&per_model, level)
+    }
+
+    /// The same figure from hypotheses you have already fitted: for each model, the
+    /// hypotheses to extend its curve with (at most 6, one line style each), e.g. its
+    /// own continuations followed by shared laws. Models whose budget is their own run
+    /// (the 65B) are drawn as observed only.
+    pub fn llama_at_65b_compute_from(
+        per_model: &[(LlamaModel, Vec<&dyn LossHypothesis>)],
+        level: f64,
+    ) -> Result<LlamaCurvesFigure> {
         const STEPS: usize = 40;
-        if shared.len() > HYPOTHESIS_STYLES - ContinuationForm::ALL.len() {
+        if let Some((_, hs)) = per_model
+            .iter()
+            .find(|(_, hs)| hs.len() > HYPOTHESIS_STYLES)
+        {
             return Err(Error::InvalidValue {
-                what: "number of shared hypotheses in the LLaMA figure",
-                value: shared.len() as f64,
-                allowed: "at most 3 (with the 3 continuations, 6 line styles)",
+                what: "number of hypotheses per model in the LLaMA figure",
+                value: hs.len() as f64,
+                allowed: "at most 6 (one line style each)",
             });
         }
         let big = LlamaModel::Llama65B;
@@ -235,8 +274,8 @@ impl LlamaCurvesFigure {
         .with_loss_window(1.3, 2.3);
         fig.tokens_scale = Scale::Log;
         fig.budget_label = "LLaMA-65B's compute, per model".into();
-        for model in LlamaModel::ALL {
-            let curve = llama::curve(model);
+        for (model, hypotheses) in per_model {
+            let curve = llama::curve(*model);
             let d = tokens_for_flops(model.params(), budget)?;
             fig.observed.push(ObservedCurve::from_curve(&curve));
             fig.budgets.push(BudgetMarker {
@@ -247,18 +286,10 @@ impl LlamaCurvesFigure {
             if d.get() <= curve.last_tokens().get() * 1.01 {
                 continue;
             }
-            let mut own: Vec<Continuation> = Vec::with_capacity(3);
-            for form in ContinuationForm::ALL {
-                own.push(Continuation::fit(&curve, form, options)?);
-            }
-            let all = own
-                .iter()
-                .map(|c| c as &dyn LossHypothesis)
-                .chain(shared.iter().copied());
-            for h in all {
+            for h in hypotheses {
                 fig.extensions.push(ExtendedCurve::from_hypothesis(
                     curve.model(),
-                    h,
+                    *h,
                     model.params(),
                     curve.last_tokens(),
                     d,
