@@ -4,7 +4,7 @@
 //! |---|---|
 //! | loss of N params on D tokens | [`predict`] |
 //! | loss at a compute budget (D = C / 6N) | [`predict_at_compute`] |
-//! | loss of N with another run's compute ("7B with 65B's compute") | [`predict_with_compute_of`] |
+//! | loss of N with another run's compute ("7B with 65B's compute") | [`predict_with_compute_of`], [`predict_with_compute_of_run`] |
 //! | tokens and compute for N to reach a loss | [`tokens_to_reach`] |
 //! | compute-optimal N and D for a budget | [`compute_optimal`] |
 //! | overhead of a smaller-than-optimal model (de Vries 2023) | [`compute_overhead`] |
@@ -25,7 +25,10 @@ mod versus;
 pub use compare::{compare, Answer, Comparison, ComparisonRow, Question};
 pub use inverse::{tokens_to_reach, TokensToReach};
 pub use optimal::{compute_optimal, compute_overhead, OptimalSplit, Overhead};
-pub use predict::{extrapolation, predict, predict_at_compute, predict_with_compute_of, Predictor};
+pub use predict::{
+    extrapolation, predict, predict_at_compute, predict_with_compute_of,
+    predict_with_compute_of_run, Predictor,
+};
 pub use versus::{
     probability_below, probability_lower, probability_small_beats_large, Probability,
 };

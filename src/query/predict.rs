@@ -234,3 +234,23 @@ pub fn predict_with_compute_of(
     let c = crate::compute::training_flops_6nd(other_n, other_d)?;
     predict_at_compute(h, n, c, level)
 }
+
+/// The loss of a model with `n` parameters given the compute (6ND) of a published run.
+///
+/// ```
+/// use isoflop::law::ChinchillaHypothesis;
+/// use isoflop::query::predict_with_compute_of_run;
+/// let llama65 = isoflop::runs::by_name("LLaMA-65B")?;
+/// let h = ChinchillaHypothesis::hoffmann2022();
+/// let p = predict_with_compute_of_run(&h, "6.7B".parse()?, &llama65, 0.9)?;
+/// assert_eq!(p.flops.to_string(), "5.48e23");
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+pub fn predict_with_compute_of_run(
+    h: &dyn LossHypothesis,
+    n: Params,
+    run: &crate::runs::PublishedRun,
+    level: f64,
+) -> Result<Prediction> {
+    predict_with_compute_of(h, n, run.params, run.tokens, level)
+}
