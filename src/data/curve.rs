@@ -328,13 +328,39 @@ pub(crate) fn median(xs: &mut [f64]) -> f64 {
     if n % 2 == 1 {
         xs[n / 2]
     } else {
-        0.5 * (xs[n / 2 - 1] + xs[n / 2])
+        // Midpoint without overflow (huge losses) or underflow (subnormal ones): the
+        // values are sorted and positive, so the difference is finite.
+        let (a, b) = (xs[n / 2 - 1], xs[n / 2]);
+        a + 0.5 * (b - a)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn median_of_huge_values_does_not_overflow() {
+        // Found by tests/hostile_data.rs: the final loss of a two-point curve with losses
+        // 1e300 and f64::MAX came out infinite.
+        let t = |x: f64| Tokens::new(x).unwrap();
+        let c = LossCurve::new(
+            "m",
+            Params::new(1e9).unwrap(),
+            vec![(t(1.0), 1e300), (t(2.0), f64::MAX)],
+        )
+        .unwrap();
+        assert!(c.final_loss(t(10.0)).is_finite());
+        // ... and of two subnormal losses, zero.
+        let tiny = 5e-324;
+        let c = LossCurve::new(
+            "m",
+            Params::new(1e9).unwrap(),
+            vec![(t(1.0), tiny), (t(2.0), tiny)],
+        )
+        .unwrap();
+        assert_eq!(c.final_loss(t(10.0)), tiny);
+    }
 
     fn t(x: f64) -> Tokens {
         Tokens::new(x).unwrap()
