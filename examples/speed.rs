@@ -12,10 +12,12 @@
 //! Elsewhere (no `/proc`) it falls back to wall-clock time and says so.
 
 use isoflop::data::chinchilla;
+use isoflop::data::llama::{self, LlamaModel};
 use isoflop::fit::objective::{ChinchillaObjective, Objective};
 use isoflop::fit::protocol::hoffmann_grid;
 use isoflop::fit::solver::{minimize, SolverOptions};
 use isoflop::fit::{bootstrap, fit_chinchilla, FitOptions};
+use isoflop::law::continuation::{Continuation, ContinuationForm, ContinuationOptions};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -113,5 +115,19 @@ fn main() {
     println!(
         "4,000 bootstrap refits, all threads:               {:8.3} s ({kind}, summed over threads)",
         ns / 1e9
+    );
+
+    let curve = llama::curve(LlamaModel::Llama7B);
+    let opts = ContinuationOptions::default();
+    let (ns, kind) = measure(1, process_cpu_ns, || {
+        black_box(
+            Continuation::fit(&curve, ContinuationForm::PowerLawFloor, &opts)
+                .expect("LLaMA-7B fits"),
+        );
+    });
+    println!(
+        "power-law-floor continuation of LLaMA-7B, {} draws:  {:8.3} ms ({kind}, summed over threads)",
+        opts.draws,
+        ns / 1e6
     );
 }
