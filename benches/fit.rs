@@ -1,6 +1,8 @@
-//! Fitting benchmarks (issue 4 targets on the 2-core machine): the protocol's answer (screened
-//! strategy) < 0.2 s, the full 4,500-start sweep < 3 s, 4,000 bootstrap refits < 1.5 s.
-//! Also one objective pass and one L-BFGS start, the units of everything else.
+//! Fitting benchmarks. Targets on the 2-core machine (issue 14): one cost-and-gradient pass
+//! over 240 runs <= 1.5 us, 4,000 bootstrap refits < 0.25 s, the protocol's answer 1,000x
+//! the SciPy reference (`benches/scipy_reference.py`). Also one objective pass and one
+//! L-BFGS start, the units of everything else. On a shared machine, wall-clock numbers are
+//! inflated by other processes; `cargo run --release --example speed` prints CPU time.
 //!
 //! `cargo bench --bench fit`
 
@@ -20,6 +22,9 @@ fn units(c: &mut Criterion) {
     let mut g = [0.0; 5];
     c.bench_function("objective cost+gradient (240 runs)", |b| {
         b.iter(|| objective.cost_grad(black_box(&x), &mut g))
+    });
+    c.bench_function("objective cost only (240 runs)", |b| {
+        b.iter(|| objective.cost(black_box(&x)))
     });
     let grid = hoffmann_grid();
     let options = SolverOptions::default();

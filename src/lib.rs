@@ -62,6 +62,7 @@
 
 pub mod band;
 pub mod error;
+mod fast_math;
 pub mod units;
 
 pub mod architecture;
