@@ -216,6 +216,7 @@ fn parametric(
 /// The three curve continuations of one model's curve.
 fn continuations(curve: &isoflop::data::curve::LossCurve) -> isoflop::Result<Vec<Entry>> {
     let opts = ContinuationOptions {
+        start: llama::CONTINUATION_START.into(),
         seed: SEED,
         ..ContinuationOptions::default()
     };

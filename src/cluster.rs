@@ -445,7 +445,7 @@ impl Cluster {
 
     /// Energy: GPU-hours x the accelerator's power x PUE ([`energy_for`]).
     pub fn energy(&self, work: impl Into<Workload>, pue: Pue) -> Result<Energy> {
-        energy_for(self.gpu_hours(work)?, self.accelerator.tdp(), pue)
+        energy_for(self.gpu_hours(work)?, self.accelerator.tdp()?, pue)
     }
 
     /// Emissions: [`Cluster::energy`] x grid intensity ([`emissions_for`]).

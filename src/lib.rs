@@ -17,7 +17,9 @@
 //!
 //! let small = llama::curve(LlamaModel::Llama7B);
 //! let big = LlamaModel::Llama65B;
-//! let opts = ContinuationOptions { draws: 500, ..Default::default() };
+//! // The fit window starts where LLaMA's curves look straight (300B tokens).
+//! let opts = ContinuationOptions { draws: 500, ..Default::default() }
+//!     .starting_at(llama::CONTINUATION_START);
 //! let h = Continuation::fit(&small, ContinuationForm::LinearInLogTokens, &opts)?;
 //! let p = predict_with_compute_of(&h, small.params(), big.params(), big.trained_tokens(), 0.9)?;
 //! println!("{p}"); // loss 1.51 [1.49, 1.53] 90%, 13.5x beyond the data, with its warnings
@@ -80,6 +82,8 @@ pub mod query;
 pub mod backtest;
 
 pub mod report;
+
+mod par;
 
 #[cfg(feature = "proptest")]
 pub mod strategies;

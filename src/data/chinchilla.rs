@@ -68,7 +68,7 @@ pub fn raw_rows() -> &'static [(f64, f64, f64)] {
 mod tests {
     use super::*;
 
-    // Counts and ranges from ../shared/data/chinchilla/SOURCE.md ("Ranges"); the sums were
+    // Counts and ranges from data/chinchilla/SOURCE.md ("Ranges"); the sums were
     // computed from the CSV with Python (sum of float(column)).
     #[test]
     fn matches_the_source_summary() {

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub use calibration::{Calibrated, CalibrationMode, CalibrationPoint};
 pub use chinchilla::{ChinchillaHypothesis, ChinchillaLaw};
-pub use continuation::{Continuation, ContinuationForm, ContinuationOptions};
+pub use continuation::{Continuation, ContinuationForm, ContinuationOptions, FitStart};
 pub use data_constrained::{DataConstrainedHypothesis, DataConstrainedLaw};
 pub use kaplan::{KaplanHypothesis, KaplanLaw};
 
