@@ -41,7 +41,7 @@
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 
-use super::{Caveat, Evidence, LossHypothesis, Uncertainty};
+use super::{Caveat, ChinchillaLaws, Evidence, LossHypothesis, ParamCount, Uncertainty};
 use crate::data::curve::LossCurve;
 use crate::error::{check, Error, Result};
 use crate::units::{Params, Tokens};
@@ -364,5 +364,20 @@ impl<H: ?Sized + LossHypothesis> LossHypothesis for Calibrated<H> {
     }
     fn caveats(&self) -> Vec<Caveat> {
         self.inner.caveats()
+    }
+    fn param_count(&self) -> ParamCount {
+        self.inner.param_count()
+    }
+    fn params_from_total(&self, total: Params) -> Result<Params> {
+        self.inner.params_from_total(total)
+    }
+    /// The inner law's: every calibration map has a positive scale (checked when it is
+    /// fitted), so s·L + c is smallest where L is, draw by draw.
+    fn chinchilla_laws(&self) -> Option<ChinchillaLaws<'_>> {
+        let laws = self.inner.chinchilla_laws()?;
+        (laws.draws.len() == self.draw_maps.len()
+            && self.scale > 0.0
+            && self.draw_maps.iter().all(|&(s, _)| s > 0.0))
+        .then_some(laws)
     }
 }

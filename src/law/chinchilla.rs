@@ -1,7 +1,7 @@
 //! The Chinchilla parametric law, L(N, D) = E + A / N^α + B / D^β
 //! (Hoffmann et al. 2022, arXiv:2203.15556, Eq. 2), with its published presets.
 
-use super::{Evidence, LossHypothesis, Uncertainty};
+use super::{ChinchillaLaws, Evidence, LossHypothesis, Uncertainty};
 use crate::error::{check, Error, Result};
 use crate::units::{Flops, Params, Tokens};
 use serde::{Deserialize, Serialize};
@@ -288,9 +288,15 @@ impl LossHypothesis for ChinchillaHypothesis {
     fn evidence(&self) -> &Evidence {
         &self.evidence
     }
+    fn chinchilla_laws(&self) -> Option<ChinchillaLaws<'_>> {
+        Some(ChinchillaLaws {
+            point: self.law,
+            draws: &self.draws,
+        })
+    }
 }
 
-/// The Epoch AI replication's published fit (appended by the fitting engine, issue 4).
+/// The Epoch AI replication's published fit.
 impl ChinchillaLaw {
     /// Besiroglu, Erdil, Barnett, You 2024, "Chinchilla Scaling: A replication attempt"
     /// (arXiv:2404.10102), Table 1 point estimates: A = 482.01, B = 2085.43, E = 1.82,

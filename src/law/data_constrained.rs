@@ -159,26 +159,60 @@ impl DataConstrainedLaw {
     }
 }
 
-/// The data-constrained law as a hypothesis for a fixed budget of unique tokens
-/// (id `data-constrained-muennighoff2023`). No published uncertainty.
+/// A data-constrained law as a hypothesis for a fixed budget of unique tokens. No
+/// published uncertainty.
+///
+/// [`DataConstrainedHypothesis::muennighoff2023`] is the published preset (id
+/// `data-constrained-muennighoff2023`, Muennighoff et al.'s evidence). A law of your
+/// own ([`DataConstrainedHypothesis::new`]) carries your id, source and evidence
+/// ([`DataConstrainedHypothesis::named`], [`DataConstrainedHypothesis::with_evidence`]).
+///
+/// ```
+/// use isoflop::law::{DataConstrainedHypothesis, DataConstrainedLaw, Evidence, LossHypothesis};
+/// use isoflop::units::Tokens;
+/// let mine = DataConstrainedHypothesis::new(DataConstrainedLaw::muennighoff2023(), Tokens::new(1e11)?)
+///     .named("dc-our-refit", "refitted on our repeated-data runs")?
+///     .with_evidence(Evidence::described("12 runs, up to 8 epochs"));
+/// assert_eq!(mine.id(), "dc-our-refit");
+/// # Ok::<(), isoflop::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawDataConstrainedHypothesis")]
 pub struct DataConstrainedHypothesis {
     law: DataConstrainedLaw,
     unique: Tokens,
+    id: String,
+    source: String,
     evidence: Evidence,
+}
+
+/// Serde form of [`DataConstrainedHypothesis`]: the id is checked on the way in.
+#[derive(Deserialize)]
+struct RawDataConstrainedHypothesis {
+    law: DataConstrainedLaw,
+    unique: Tokens,
+    id: String,
+    source: String,
+    evidence: Evidence,
+}
+
+impl TryFrom<RawDataConstrainedHypothesis> for DataConstrainedHypothesis {
+    type Error = Error;
+    fn try_from(r: RawDataConstrainedHypothesis) -> Result<Self> {
+        Ok(DataConstrainedHypothesis::new(r.law, r.unique)
+            .named(r.id, r.source)?
+            .with_evidence(r.evidence))
+    }
 }
 
 impl DataConstrainedHypothesis {
     /// The `muennighoff2023` constants with `unique` tokens available.
     pub fn muennighoff2023(unique: Tokens) -> Self {
-        DataConstrainedHypothesis::new(DataConstrainedLaw::muennighoff2023(), unique)
-    }
-
-    /// Any data-constrained law with `unique` tokens available.
-    pub fn new(law: DataConstrainedLaw, unique: Tokens) -> Self {
         DataConstrainedHypothesis {
-            law,
+            law: DataConstrainedLaw::muennighoff2023(),
             unique,
+            id: "data-constrained-muennighoff2023".into(),
+            source: "Muennighoff et al. 2023, arXiv:2305.16264, Eq. 5; constants from huggingface/datablations".into(),
             evidence: Evidence {
                 description: "Muennighoff et al. 2023: ~400 runs up to 9B parameters and 900B tokens, up to 1,500 epochs".into(),
                 max_params: Some(Params::raw(9e9)),
@@ -186,6 +220,39 @@ impl DataConstrainedHypothesis {
                 max_flops: None,
             },
         }
+    }
+
+    /// Any data-constrained law of your own with `unique` tokens available: id
+    /// `data-constrained`, source "user-supplied constants" and no known evidence ranges
+    /// until you set them with [`DataConstrainedHypothesis::named`] and
+    /// [`DataConstrainedHypothesis::with_evidence`].
+    pub fn new(law: DataConstrainedLaw, unique: Tokens) -> Self {
+        DataConstrainedHypothesis {
+            law,
+            unique,
+            id: "data-constrained".into(),
+            source: "user-supplied data-constrained constants".into(),
+            evidence: Evidence::described("not given"),
+        }
+    }
+
+    /// The same law under your id and source.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an empty id or one with line breaks.
+    pub fn named(mut self, id: impl Into<String>, source: impl Into<String>) -> Result<Self> {
+        let id = id.into();
+        super::kaplan::check_id(&id)?;
+        self.id = id;
+        self.source = source.into();
+        Ok(self)
+    }
+
+    /// The same law with the evidence it was fitted on.
+    pub fn with_evidence(mut self, evidence: Evidence) -> Self {
+        self.evidence = evidence;
+        self
     }
 
     /// The law.
@@ -201,7 +268,7 @@ impl DataConstrainedHypothesis {
 
 impl LossHypothesis for DataConstrainedHypothesis {
     fn id(&self) -> String {
-        "data-constrained-muennighoff2023".into()
+        self.id.clone()
     }
     fn assumption(&self) -> String {
         format!(
@@ -210,8 +277,7 @@ impl LossHypothesis for DataConstrainedHypothesis {
         )
     }
     fn source(&self) -> String {
-        "Muennighoff et al. 2023, arXiv:2305.16264, Eq. 5; constants from huggingface/datablations"
-            .into()
+        self.source.clone()
     }
     fn point(&self, n: Params, d: Tokens) -> Result<f64> {
         self.law.loss(n, d, self.unique)
