@@ -1,4 +1,4 @@
-//! Fitting benchmarks (issue 4 targets on the 2-core machine): the protocol's answer (screened
+//! Fitting benchmarks (targets on a 2-core machine): the protocol's answer (screened
 //! strategy) < 0.2 s, the full 4,500-start sweep < 3 s, 4,000 bootstrap refits < 1.5 s.
 //! Also one objective pass and one L-BFGS start, the units of everything else.
 //!

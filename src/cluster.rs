@@ -1,6 +1,6 @@
 //! Clusters: from FLOPs to GPU-hours, wall-clock time, energy, CO2 and money, and back.
 //!
-//! The core conversion (REFERENCE.md section 7) is
+//! The core conversion is
 //! GPU-hours = FLOPs / (dense peak x MFU x 3600 s/h), with MFU the model
 //! FLOPs utilisation: achieved model FLOP/s over the accelerator's dense peak
 //! ([`gpu_hours_for`], inverted by [`flops_for`]). A [`Cluster`] fixes the

@@ -707,7 +707,7 @@ mod tests {
 
     #[test]
     fn reference_peaks() {
-        // REFERENCE.md section 7 (vendor datasheets).
+        // Vendor datasheets (see each entry's source).
         let bf16 = |n: &str| {
             Accelerator::by_name(n)
                 .unwrap()

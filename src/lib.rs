@@ -90,7 +90,12 @@ pub mod strategies;
 
 pub use error::{Error, Result};
 
-/// The names most sessions need: `use isoflop::prelude::*;`.
+/// The names a notebook or a script most often needs: `use isoflop::prelude::*;`.
+///
+/// Units, hardware and clusters, every kind of hypothesis (presets, your own laws,
+/// curve continuations, calibrations), fitting and bootstraps, and the queries. It
+/// does not export a `Result` alias, so `Result<T, E>` keeps its usual meaning in
+/// your code; the crate's alias is [`isoflop::Result`](crate::Result).
 ///
 /// ```
 /// use isoflop::prelude::*;
@@ -98,17 +103,38 @@ pub use error::{Error, Result};
 /// let h = ChinchillaHypothesis::hoffmann2022();
 /// let p = predict_at_compute(&h, "6.7B".parse()?, "5.48e23".parse()?, 0.9)?;
 /// println!("{p}"); // the loss, its band, how far it extrapolates, and its warnings
+/// // `Result` is still std's:
+/// let parsed: Result<Params, Error> = "1.4T".parse::<Params>();
+/// assert!(parsed.is_ok());
 /// # Ok::<(), isoflop::Error>(())
 /// ```
 pub mod prelude {
     pub use crate::band::Band;
-    pub use crate::data::llama::LlamaModel;
-    pub use crate::law::{ChinchillaHypothesis, ChinchillaLaw, LossHypothesis};
+    pub use crate::cluster::{Cluster, GpuHourPrice, GridIntensity, Pue, Utilisation, Workload};
+    pub use crate::data::chinchilla;
+    pub use crate::data::curve::LossCurve;
+    pub use crate::data::llama::{self, LlamaModel};
+    pub use crate::data::run_table::{Run, RunTable};
+    pub use crate::fit::{
+        bootstrap, fit_chinchilla, fit_kaplan, Bootstrap, FitOptions, FitResult, FitStatus,
+    };
+    pub use crate::hardware::{Accelerator, Precision};
+    pub use crate::law::calibration::{
+        final_points, Calibrated, CalibrationMode, CalibrationPoint,
+    };
+    pub use crate::law::{
+        ChinchillaHypothesis, ChinchillaLaw, Continuation, ContinuationForm, ContinuationOptions,
+        DataConstrainedHypothesis, Evidence, FitStart, KaplanHypothesis, KaplanLaw, LossHypothesis,
+        ParamCount,
+    };
     pub use crate::prediction::{Prediction, Warning};
     pub use crate::query::{
-        compare, compute_optimal, predict, predict_at_compute, predict_with_compute_of,
-        tokens_to_reach, Question,
+        compare, compute_optimal, compute_overhead, predict, predict_at_compute,
+        predict_with_compute_of, probability_below, probability_lower, tokens_to_reach, Predictor,
+        Question,
     };
-    pub use crate::units::{Flops, GpuHours, Params, Tokens};
-    pub use crate::{Error, Result};
+    pub use crate::units::{
+        Emissions, Energy, Flops, FlopsPerSecond, GpuHours, Params, TimeSpan, Tokens, Usd, Watts,
+    };
+    pub use crate::Error;
 }

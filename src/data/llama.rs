@@ -32,7 +32,7 @@
 //! use isoflop::data::llama::{self, LlamaModel};
 //! use isoflop::units::Tokens;
 //! let c = llama::curve(LlamaModel::Llama7B);
-//! // Median of the last 10B tokens: 1.804 (REFERENCE / SOURCE.md).
+//! // Median of the last 10B tokens: 1.804 (data/llama/SOURCE.md, summary CSV).
 //! let last = c.final_loss(Tokens::new(10e9)?);
 //! assert!((last - 1.804).abs() < 0.003);
 //! assert_eq!(llama::curve_named("LLaMA-65B")?.params().get(), 65_285_660_672.0);

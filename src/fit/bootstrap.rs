@@ -44,6 +44,7 @@ use serde::{Deserialize, Serialize};
 
 /// One number per Chinchilla parameter, keyed as in the paper (E, A, B, alpha, beta).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Estimates {
     /// Irreducible loss E.
     #[serde(rename = "E")]

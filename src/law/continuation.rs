@@ -145,6 +145,7 @@ impl ContinuationForm {
 /// # Ok::<(), isoflop::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FitStart {
     /// At this token count.
     Tokens(Tokens),

@@ -166,6 +166,7 @@ pub trait LossHypothesis: Send + Sync + std::fmt::Debug {
 
 /// Which parameter count a law's N is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ParamCount {
     /// All parameters, embeddings included (Hoffmann et al. 2022 and most published sizes).
     Total,

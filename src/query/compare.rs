@@ -70,6 +70,7 @@ pub enum Answer {
 
 /// One row of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ComparisonRow {
     /// The hypothesis' stable id.
     pub hypothesis: String,
@@ -81,6 +82,7 @@ pub struct ComparisonRow {
 
 /// Several hypotheses' answers to one question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Comparison {
     /// The question, in words.
     pub question: String,

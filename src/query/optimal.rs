@@ -12,6 +12,7 @@ use super::predict::Predictor;
 
 /// The compute-optimal model size and token count for a budget, with bands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OptimalSplit {
     /// The hypothesis' stable id.
     pub hypothesis: String,
@@ -110,6 +111,7 @@ pub fn compute_optimal(h: &dyn LossHypothesis, c: Flops, level: f64) -> Result<O
 /// k_D = [1 + (β/α)(1 − k_N^−α)]^(−1/β) and the overhead k_N·k_D − 1,
 /// independent of the budget.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Overhead {
     /// The hypothesis' stable id.
     pub hypothesis: String,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A probability computed as the fraction of parameter draws for which an event holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Probability {
     /// The hypothesis' stable id.
     pub hypothesis: String,
