@@ -60,6 +60,10 @@ pub struct CalibrationPoint {
 
 impl CalibrationPoint {
     /// A point; the loss must be finite and > 0.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] for a loss that is NaN, infinite or <= 0.
     pub fn new(params: Params, tokens: Tokens, loss: f64) -> Result<Self> {
         Ok(CalibrationPoint {
             params,
@@ -88,6 +92,11 @@ pub fn final_points(curves: &[LossCurve], window: Tokens) -> Vec<CalibrationPoin
 
 /// Every point of `curve` at or after `start`. These are intermediate points of the
 /// run's schedule, not final losses (see the module's schedule caveat).
+///
+/// # Errors
+///
+/// As [`LossCurve::tail_from`]: [`Error::InsufficientData`] when no point lies at or
+/// after `start`.
 pub fn tail_points(curve: &LossCurve, start: Tokens) -> Result<Vec<CalibrationPoint>> {
     Ok(curve
         .tail_from(start)?

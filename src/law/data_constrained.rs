@@ -70,6 +70,10 @@ impl TryFrom<RawDataConstrained> for DataConstrainedLaw {
 
 impl DataConstrainedLaw {
     /// From a Chinchilla law and R_D*, R_N* (finite, > 0).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] unless R_D* and R_N* are finite and > 0.
     pub fn new(base: ChinchillaLaw, r_d_star: f64, r_n_star: f64) -> Result<Self> {
         Ok(DataConstrainedLaw {
             e: base.e(),
@@ -96,6 +100,10 @@ impl DataConstrainedLaw {
     }
 
     /// The underlying Chinchilla-form law (E, A, B, α, β): the law without repetition.
+    ///
+    /// # Errors
+    ///
+    /// None for a law built by [`DataConstrainedLaw::new`]; the base law is revalidated.
     pub fn base(&self) -> Result<ChinchillaLaw> {
         ChinchillaLaw::new(self.e, self.a, self.b, self.alpha, self.beta)
     }
@@ -115,6 +123,10 @@ impl DataConstrainedLaw {
     }
 
     /// N_opt(U_D) = G (U_D G)^(β/α): the compute-optimal size for `unique` tokens.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] if the result overflows.
     pub fn optimal_params_for(&self, unique: Tokens) -> Result<Params> {
         Params::new(check::result(
             "data-constrained N_opt",
@@ -142,6 +154,10 @@ impl DataConstrainedLaw {
 
     /// Loss (nats/token) of `n` parameters trained on `d` tokens drawn from a budget
     /// of `unique` unique tokens (repeated for D > unique).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] if the result overflows.
     pub fn loss(&self, n: Params, d: Tokens, unique: Tokens) -> Result<f64> {
         let (n_eff, d_eff) = self.effective(n.get(), d.get(), unique.get());
         check::result("data-constrained loss", self.eval(n_eff, d_eff))
@@ -149,6 +165,10 @@ impl DataConstrainedLaw {
 
     /// The limit as D grows without bound for a fixed `unique` budget:
     /// D' tends to U_D (1 + R_D*), so the loss has a finite floor above Chinchilla's.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] if the result overflows.
     pub fn loss_infinite_repetition(&self, n: Params, unique: Tokens) -> Result<f64> {
         let u = unique.get();
         let (n_eff, _) = self.effective(n.get(), f64::MAX, u);

@@ -53,6 +53,11 @@ impl TryFrom<RawKaplan> for KaplanLaw {
 
 impl KaplanLaw {
     /// A law from its exponents (finite, > 0) and scales.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] unless both exponents are finite and > 0 (the scales are
+    /// typed, hence already valid).
     pub fn new(alpha_n: f64, alpha_d: f64, n_c: Params, d_c: Tokens) -> Result<Self> {
         Ok(KaplanLaw {
             alpha_n: check::positive("Kaplan alpha_N", alpha_n)?,
@@ -98,11 +103,19 @@ impl KaplanLaw {
     }
 
     /// Loss (nats/token) of a model with `n` *non-embedding* parameters trained on `d` tokens.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] if the loss overflows.
     pub fn loss(&self, n: Params, d: Tokens) -> Result<f64> {
         check::result("Kaplan loss", self.eval(n.get(), d.get()))
     }
 
     /// The limit as D grows without bound, (N_c / N)^α_N (Eq. 1.1).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] if the loss overflows.
     pub fn loss_infinite_data(&self, n: Params) -> Result<f64> {
         check::result(
             "Kaplan infinite-data loss",
@@ -122,6 +135,10 @@ impl KaplanLaw {
 /// assert_eq!(n.get(), 6_476_271_616.0);
 /// # Ok::<(), isoflop::Error>(())
 /// ```
+///
+/// # Errors
+///
+/// [`Error::NotApplicable`] when the embeddings would be all of the model or more.
 pub fn non_embedding_params(
     total: Params,
     vocab: u32,
