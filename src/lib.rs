@@ -43,6 +43,18 @@
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 //!
+//! ## Cargo features
+//!
+//! | feature | default | adds |
+//! |---|---|---|
+//! | `plot` | on | SVG figures in [`report`] (plotters, SVG backend only) |
+//! | `csv` | on | CSV loaders for your own runs and loss curves |
+//! | `parallel` | on | multistart fits and bootstraps on a rayon pool; without it the same loops run serially with bit-for-bit the same results |
+//! | `proptest` | off | `strategies`: proptest strategies for every input type |
+//!
+//! With `default-features = false` the core (units, compute, hardware, laws, fitting,
+//! queries, backtests, tables) builds with none of plotters, csv or rayon.
+//!
 //! ## Module map
 //!
 //! Data flows one way, top to bottom; a module uses only those above it.
