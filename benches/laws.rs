@@ -27,6 +27,7 @@ fn point_losses(c: &mut Criterion) {
     });
     let curve = llama::curve(LlamaModel::Llama7B);
     let opts = ContinuationOptions {
+        start: llama::CONTINUATION_START.into(),
         draws: 4000,
         ..Default::default()
     };
@@ -48,7 +49,7 @@ fn fits(c: &mut Criterion) {
     let mut group = c.benchmark_group("continuation_fit_2000_draws");
     group.sample_size(10);
     for form in ContinuationForm::ALL {
-        let opts = ContinuationOptions::default();
+        let opts = ContinuationOptions::default().starting_at(llama::CONTINUATION_START);
         group.bench_function(form.id(), |b| {
             b.iter(|| Continuation::fit(black_box(&curve), form, &opts))
         });
@@ -68,7 +69,7 @@ fn fits(c: &mut Criterion) {
     let cont = Continuation::fit(
         &curve,
         ContinuationForm::LinearInLogTokens,
-        &ContinuationOptions::default(),
+        &ContinuationOptions::default().starting_at(llama::CONTINUATION_START),
     )
     .expect("LLaMA-7B fits");
     let tail = isoflop::law::calibration::tail_points(&curve, Tokens::new(900e9).expect("valid"))

@@ -65,7 +65,7 @@ def grid():
 def main():
     args = sys.argv[1:]
     k = 100
-    csv_path = os.path.join(ROOT, "..", "shared", "data", "chinchilla", "svg_extracted_data.csv")
+    csv_path = os.path.join(ROOT, "data", "chinchilla", "svg_extracted_data.csv")
     if "--csv" in args:
         i = args.index("--csv")
         csv_path = args[i + 1]

@@ -44,6 +44,7 @@ fn run(dir: &Path) -> isoflop::Result<()> {
     let points = final_points(&llama::curves(), Tokens::new(10e9)?);
     let calibrated = Calibrated::fit(Box::new(besiroglu.clone()), points, CalibrationMode::Offset)?;
     let opts = ContinuationOptions {
+        start: llama::CONTINUATION_START.into(),
         seed: SEED,
         ..ContinuationOptions::default()
     };

@@ -43,7 +43,7 @@ const LEVEL: f64 = 0.9;
 const BOOTSTRAP: usize = 4000;
 /// Seed of every random draw (bootstrap refits, curve block bootstraps).
 const SEED: u64 = 42;
-/// The window over which a curve's final loss is its median (as in REFERENCE.md).
+/// The window over which a curve's final loss is its median (as in data/llama/SOURCE.md).
 const FINAL_WINDOW: f64 = 10e9;
 
 /// One model's line, as printed and as serialised (plain numbers).
@@ -216,6 +216,7 @@ fn parametric(
 /// The three curve continuations of one model's curve.
 fn continuations(curve: &isoflop::data::curve::LossCurve) -> isoflop::Result<Vec<Entry>> {
     let opts = ContinuationOptions {
+        start: llama::CONTINUATION_START.into(),
         seed: SEED,
         ..ContinuationOptions::default()
     };

@@ -5,19 +5,24 @@ Hoffmann et al. 2022, Figure 4 (left).
 Input: svg_extracted_data.csv from github.com/epoch-research/analyzing-chinchilla
 (commit 92258837425e1b5f2851d624287f0120583a3d0e, path data/svg_extracted_data.csv,
 sha256 193478df4e90f040016431996c45682659306840ecdadf83cfb9cd5ca0aa1b30),
-also at ../shared/data/chinchilla/svg_extracted_data.csv in this workspace.
+shipped with the crate as data/chinchilla/svg_extracted_data.csv (provenance in
+data/chinchilla/SOURCE.md).
 
 Keeps the columns `Model Size` (N), `Training FLOP` (C) and `loss`, in file order,
 each value written with Python's shortest round-trip repr, so the Rust f64 parsed
 from it is bit-identical to the one numpy/pandas reads from the CSV.
 
 Usage: python3 scripts/gen_chinchilla_table.py [CSV] > src/data/chinchilla/table.rs
+(from the crate's root, a clone or an unpacked package; the output is byte-identical to
+the file shipped, which CI checks).
 """
 import csv
 import hashlib
+import os
 import sys
 
-path = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/chinchilla/svg_extracted_data.csv"
+DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "chinchilla", "svg_extracted_data.csv")
+path = sys.argv[1] if len(sys.argv) > 1 else DEFAULT
 raw = open(path, "rb").read()
 sha = hashlib.sha256(raw).hexdigest()
 rows = list(csv.DictReader(raw.decode().splitlines()))
@@ -28,6 +33,7 @@ out.write(f"// Source CSV sha256: {sha}\n")
 out.write("//! The 245 digitised runs as (N parameters, C training FLOPs, final loss in nats/token),\n")
 out.write("//! in the row order of `svg_extracted_data.csv`.\n\n")
 out.write(f"/// (N, C, loss) of every digitised run, in CSV row order.\n")
+out.write("#[rustfmt::skip]\n")
 out.write(f"pub(super) const RUNS: [(f64, f64, f64); {len(rows)}] = [\n")
 for r in rows:
     n = repr(float(r["Model Size"]))

@@ -3,7 +3,7 @@
 
 Source: Touvron et al. 2023, "LLaMA: Open and Efficient Foundation Language Models",
 arXiv:2302.13971, Figure 1, as digitised from the PDF's vector paths (see
-/work/shared/data/llama/SOURCE.md; no pixels traced).
+data/llama/SOURCE.md, shipped with the crate; no pixels traced).
 
 Derivation (stdlib only, deterministic):
   1. read llama1_fig1_training_loss_digitized.csv;
@@ -23,7 +23,7 @@ import sys
 from collections import OrderedDict
 
 BIN_B = 5.0
-DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "llama", "llama1_fig1_training_loss_digitized.csv")
+DEFAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "llama", "llama1_fig1_training_loss_digitized.csv")
 CONST = OrderedDict(
     [("LLaMA-7B", "LLAMA_7B"), ("LLaMA-13B", "LLAMA_13B"),
      ("LLaMA-33B", "LLAMA_33B"), ("LLaMA-65B", "LLAMA_65B")]

@@ -348,7 +348,7 @@ mod tests {
 
     #[test]
     fn llama_presets_reproduce_released_counts_exactly() {
-        // Source: released LLaMA-1 checkpoints (REFERENCE.md section 5).
+        // Source: released LLaMA-1 checkpoints (Touvron et al. 2023, Table 2).
         for a in Architecture::llama1() {
             assert_eq!(a.llama_style_params().unwrap(), a.params());
             assert_eq!(swiglu_hidden_size(a.d_model(), 256).unwrap(), a.d_ff());

@@ -1,6 +1,6 @@
 //! Clusters: from FLOPs to GPU-hours, wall-clock time, energy, CO2 and money, and back.
 //!
-//! The core conversion (REFERENCE.md section 7) is
+//! The core conversion is
 //! GPU-hours = FLOPs / (dense peak x MFU x 3600 s/h), with MFU the model
 //! FLOPs utilisation: achieved model FLOP/s over the accelerator's dense peak
 //! ([`gpu_hours_for`], inverted by [`flops_for`]). A [`Cluster`] fixes the
@@ -445,7 +445,7 @@ impl Cluster {
 
     /// Energy: GPU-hours x the accelerator's power x PUE ([`energy_for`]).
     pub fn energy(&self, work: impl Into<Workload>, pue: Pue) -> Result<Energy> {
-        energy_for(self.gpu_hours(work)?, self.accelerator.tdp(), pue)
+        energy_for(self.gpu_hours(work)?, self.accelerator.tdp()?, pue)
     }
 
     /// Emissions: [`Cluster::energy`] x grid intensity ([`emissions_for`]).

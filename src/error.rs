@@ -15,7 +15,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// assert!(err.to_string().contains("parameter count"));
 /// assert!(err.to_string().contains("NaN"));
 /// ```
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A number was out of its allowed range (NaN, infinite, negative, zero, ...).
@@ -80,13 +80,39 @@ pub enum Error {
     /// A computation overflowed or produced a non-finite number.
     #[error("{0} is not finite (overflow or invalid arithmetic); use smaller inputs")]
     NonFinite(&'static str),
-    /// Reading a file failed.
-    #[error("cannot read {path}: {message}")]
+    /// Reading or writing a file failed; the operating system's error is kept as the
+    /// [`source`](std::error::Error::source).
+    #[error("cannot access {path}: {source}")]
     Io {
         /// The path.
         path: String,
-        /// The operating system's message.
-        message: String,
+        /// The operating system's error (shared, so `Error` stays `Clone`).
+        source: std::sync::Arc<std::io::Error>,
+    },
+    /// An input that is not a single out-of-range number: a record, a name, a set of
+    /// options that do not fit together.
+    #[error("invalid {what}: {reason}")]
+    InvalidInput {
+        /// What was given, e.g. "run 3 (N = 1e8, D = NaN, loss = 3)".
+        what: String,
+        /// What is wrong and what is allowed.
+        reason: String,
+    },
+    /// A numerical method failed (did not converge, lost precision) on valid input.
+    #[error("numerical failure in {what}: {reason}")]
+    Numerical {
+        /// The computation, e.g. "a calibration with a scale".
+        what: String,
+        /// What happened and what to try.
+        reason: String,
+    },
+    /// Drawing a figure failed.
+    #[error("cannot draw {what}: {reason}")]
+    Drawing {
+        /// The figure.
+        what: String,
+        /// The drawing backend's message.
+        reason: String,
     },
     /// Malformed CSV.
     #[error("malformed CSV: {0}")]
@@ -94,6 +120,139 @@ pub enum Error {
     /// Malformed JSON.
     #[error("malformed JSON: {0}")]
     Json(String),
+}
+
+impl Error {
+    /// An I/O failure on `path`, keeping the operating system's error as the source.
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// let os = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+    /// let e = isoflop::Error::io("runs.csv", os);
+    /// assert!(e.to_string().contains("runs.csv"));
+    /// assert!(e.source().is_some());
+    /// ```
+    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.as_ref().display().to_string(),
+            source: std::sync::Arc::new(source),
+        }
+    }
+}
+
+/// Equality compares every field; two I/O errors are equal when their paths, kinds
+/// and messages are (the operating system's error has no equality of its own).
+impl PartialEq for Error {
+    fn eq(&self, other: &Error) -> bool {
+        use Error::*;
+        match (self, other) {
+            (Io { path: p, source: a }, Io { path: q, source: b }) => {
+                p == q && a.kind() == b.kind() && a.to_string() == b.to_string()
+            }
+            (
+                InvalidValue {
+                    what: w1,
+                    value: v1,
+                    allowed: a1,
+                },
+                InvalidValue {
+                    what: w2,
+                    value: v2,
+                    allowed: a2,
+                },
+            ) => w1 == w2 && v1 == v2 && a1 == a2,
+            (
+                Parse {
+                    what: w1,
+                    input: i1,
+                    reason: r1,
+                },
+                Parse {
+                    what: w2,
+                    input: i2,
+                    reason: r2,
+                },
+            ) => w1 == w2 && i1 == i2 && r1 == r2,
+            (
+                UnknownName {
+                    what: w1,
+                    name: n1,
+                    known: k1,
+                },
+                UnknownName {
+                    what: w2,
+                    name: n2,
+                    known: k2,
+                },
+            ) => w1 == w2 && n1 == n2 && k1 == k2,
+            (
+                InsufficientData {
+                    what: w1,
+                    reason: r1,
+                },
+                InsufficientData {
+                    what: w2,
+                    reason: r2,
+                },
+            ) => w1 == w2 && r1 == r2,
+            (NonIdentifiable(a), NonIdentifiable(b)) => a == b,
+            (
+                Unreachable {
+                    hypothesis: h1,
+                    target: t1,
+                    reason: r1,
+                },
+                Unreachable {
+                    hypothesis: h2,
+                    target: t2,
+                    reason: r2,
+                },
+            ) => h1 == h2 && t1 == t2 && r1 == r2,
+            (
+                NotApplicable {
+                    what: w1,
+                    reason: r1,
+                },
+                NotApplicable {
+                    what: w2,
+                    reason: r2,
+                },
+            )
+            | (
+                InvalidInput {
+                    what: w1,
+                    reason: r1,
+                },
+                InvalidInput {
+                    what: w2,
+                    reason: r2,
+                },
+            )
+            | (
+                Numerical {
+                    what: w1,
+                    reason: r1,
+                },
+                Numerical {
+                    what: w2,
+                    reason: r2,
+                },
+            )
+            | (
+                Drawing {
+                    what: w1,
+                    reason: r1,
+                },
+                Drawing {
+                    what: w2,
+                    reason: r2,
+                },
+            ) => w1 == w2 && r1 == r2,
+            (NonFinite(a), NonFinite(b)) => a == b,
+            (Csv(a), Csv(b)) | (Json(a), Json(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 fn show(v: f64) -> String {
@@ -104,6 +263,7 @@ fn show(v: f64) -> String {
     }
 }
 
+#[cfg(feature = "csv")]
 impl From<csv::Error> for Error {
     fn from(e: csv::Error) -> Self {
         Error::Csv(e.to_string())

@@ -17,7 +17,9 @@
 //!
 //! let small = llama::curve(LlamaModel::Llama7B);
 //! let big = LlamaModel::Llama65B;
-//! let opts = ContinuationOptions { draws: 500, ..Default::default() };
+//! // The fit window starts where LLaMA's curves look straight (300B tokens).
+//! let opts = ContinuationOptions { draws: 500, ..Default::default() }
+//!     .starting_at(llama::CONTINUATION_START);
 //! let h = Continuation::fit(&small, ContinuationForm::LinearInLogTokens, &opts)?;
 //! let p = predict_with_compute_of(&h, small.params(), big.params(), big.trained_tokens(), 0.9)?;
 //! println!("{p}"); // loss 1.51 [1.49, 1.53] 90%, 13.5x beyond the data, with its warnings
@@ -40,6 +42,18 @@
 //! println!("{}", compare(&hs, q, 0.9)?);
 //! # Ok::<(), isoflop::Error>(())
 //! ```
+//!
+//! ## Cargo features
+//!
+//! | feature | default | adds |
+//! |---|---|---|
+//! | `plot` | on | SVG figures in [`report`] (plotters, SVG backend only) |
+//! | `csv` | on | CSV loaders for your own runs and loss curves |
+//! | `parallel` | on | multistart fits and bootstraps on a rayon pool; without it the same loops run serially with bit-for-bit the same results |
+//! | `proptest` | off | `strategies`: proptest strategies for every input type |
+//!
+//! With `default-features = false` the core (units, compute, hardware, laws, fitting,
+//! queries, backtests, tables) builds with none of plotters, csv or rayon.
 //!
 //! ## Module map
 //!
@@ -82,12 +96,19 @@ pub mod backtest;
 
 pub mod report;
 
+mod par;
+
 #[cfg(feature = "proptest")]
 pub mod strategies;
 
 pub use error::{Error, Result};
 
-/// The names most sessions need: `use isoflop::prelude::*;`.
+/// The names a notebook or a script most often needs: `use isoflop::prelude::*;`.
+///
+/// Units, hardware and clusters, every kind of hypothesis (presets, your own laws,
+/// curve continuations, calibrations), fitting and bootstraps, and the queries. It
+/// does not export a `Result` alias, so `Result<T, E>` keeps its usual meaning in
+/// your code; the crate's alias is [`isoflop::Result`](crate::Result).
 ///
 /// ```
 /// use isoflop::prelude::*;
@@ -95,17 +116,38 @@ pub use error::{Error, Result};
 /// let h = ChinchillaHypothesis::hoffmann2022();
 /// let p = predict_at_compute(&h, "6.7B".parse()?, "5.48e23".parse()?, 0.9)?;
 /// println!("{p}"); // the loss, its band, how far it extrapolates, and its warnings
+/// // `Result` is still std's:
+/// let parsed: Result<Params, Error> = "1.4T".parse::<Params>();
+/// assert!(parsed.is_ok());
 /// # Ok::<(), isoflop::Error>(())
 /// ```
 pub mod prelude {
     pub use crate::band::Band;
-    pub use crate::data::llama::LlamaModel;
-    pub use crate::law::{ChinchillaHypothesis, ChinchillaLaw, LossHypothesis};
+    pub use crate::cluster::{Cluster, GpuHourPrice, GridIntensity, Pue, Utilisation, Workload};
+    pub use crate::data::chinchilla;
+    pub use crate::data::curve::LossCurve;
+    pub use crate::data::llama::{self, LlamaModel};
+    pub use crate::data::run_table::{Run, RunTable};
+    pub use crate::fit::{
+        bootstrap, fit_chinchilla, fit_kaplan, Bootstrap, FitOptions, FitResult, FitStatus,
+    };
+    pub use crate::hardware::{Accelerator, Precision};
+    pub use crate::law::calibration::{
+        final_points, Calibrated, CalibrationMode, CalibrationPoint,
+    };
+    pub use crate::law::{
+        ChinchillaHypothesis, ChinchillaLaw, Continuation, ContinuationForm, ContinuationOptions,
+        DataConstrainedHypothesis, Evidence, FitStart, KaplanHypothesis, KaplanLaw, LossHypothesis,
+        ParamCount,
+    };
     pub use crate::prediction::{Prediction, Warning};
     pub use crate::query::{
-        compare, compute_optimal, predict, predict_at_compute, predict_with_compute_of,
-        tokens_to_reach, Question,
+        compare, compute_optimal, compute_overhead, predict, predict_at_compute,
+        predict_with_compute_of, probability_below, probability_lower, tokens_to_reach, Predictor,
+        Question,
     };
-    pub use crate::units::{Flops, GpuHours, Params, Tokens};
-    pub use crate::{Error, Result};
+    pub use crate::units::{
+        Emissions, Energy, Flops, FlopsPerSecond, GpuHours, Params, TimeSpan, Tokens, Usd, Watts,
+    };
+    pub use crate::Error;
 }

@@ -13,8 +13,8 @@
 //! (6,738,415,616; 13,015,864,320; 32,528,943,616; 65,285,660,672), so the
 //! names are the paper's: "LLaMA-7B" has 6.74B parameters and "LLaMA-33B" is
 //! the paper's 32.5B. The other runs carry the nominal size in their name.
-//! Reported GPU-hours of the Llama 3 family include overheads (REFERENCE.md
-//! section 6): treat them as totals, not as a measure of MFU.
+//! Reported GPU-hours of the Llama 3 family include overheads (the model cards
+//! count total GPU time): treat them as totals, not as a measure of MFU.
 //!
 //! ```
 //! use isoflop::runs;
@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 
 /// One published training run, values exactly as its source prints them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PublishedRun {
     /// Name, e.g. "LLaMA-7B" (see the module docs for the naming).
     pub name: String,

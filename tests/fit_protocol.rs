@@ -156,6 +156,7 @@ fn degenerate_data_gives_typed_errors() {
     assert!(RunTable::from_vectors(&[1e8, 2e8], &[1e9, 2e9], &[3.0, f64::NAN]).is_err());
 }
 
+#[cfg(feature = "parallel")]
 #[test]
 fn bootstrap_is_reproducible_and_independent_of_threads() {
     let runs = chinchilla::replication_runs();

@@ -60,11 +60,11 @@ fn table15_energy_and_emissions_reproduce_printed_digits() {
     let pue = Pue::new(1.1).unwrap();
     let grid = GridIntensity::new(0.385).unwrap();
     let a100 = Accelerator::by_name("A100 80GB").unwrap();
-    assert_eq!(a100.tdp().get(), 400.0);
+    assert_eq!(a100.tdp().unwrap().get(), 400.0);
     for (i, run) in runs::llama1().iter().enumerate() {
         let hours = run.gpu_hours.unwrap();
         assert_eq!(hours.get(), TABLE15_GPU_HOURS[i]);
-        assert_eq!(run.power.unwrap(), a100.tdp());
+        assert_eq!(run.power.unwrap(), a100.tdp().unwrap());
         let energy = energy_for(hours, run.power.unwrap(), pue).unwrap();
         let mwh = energy.mwh();
         assert_eq!(mwh.floor(), TABLE15_MWH[i], "{} MWh {mwh}", run.name);

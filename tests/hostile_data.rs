@@ -128,7 +128,7 @@ proptest! {
     ) {
         let pts: Vec<(Tokens, f64)> = points.iter().map(|&(t, l)| (Tokens::new(t).unwrap(), l)).collect();
         let Ok(curve) = LossCurve::new("m", Params::new(1e9).unwrap(), pts) else { return Ok(()) };
-        let options = ContinuationOptions { start: curve.first_tokens(), draws, block_len: block, seed };
+        let options = ContinuationOptions { start: curve.first_tokens().into(), draws, block_len: block, seed };
         let fit = Continuation::fit(&curve, form, &options);
         prop_assert_finite!(fit);
         if let Ok(c) = fit {
@@ -233,7 +233,7 @@ fn overflowing_curves_are_errors() {
     ];
     let curve = LossCurve::new("m", Params::new(1e9).unwrap(), pts).unwrap();
     let options = ContinuationOptions {
-        start: curve.first_tokens(),
+        start: curve.first_tokens().into(),
         draws: 10,
         block_len: None,
         seed: 1,

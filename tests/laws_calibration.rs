@@ -157,6 +157,7 @@ fn calibration_on_llama_curves() {
     // Calibrating a continuation on its own curve's tail.
     let curve = llama::curve(LlamaModel::Llama7B);
     let opts = ContinuationOptions {
+        start: llama::CONTINUATION_START.into(),
         draws: 50,
         ..Default::default()
     };
@@ -195,6 +196,7 @@ fn bad_input_is_a_typed_error() {
     // A continuation of 7B cannot be calibrated on 65B's point.
     let curve = llama::curve(LlamaModel::Llama7B);
     let opts = ContinuationOptions {
+        start: llama::CONTINUATION_START.into(),
         draws: 10,
         ..Default::default()
     };

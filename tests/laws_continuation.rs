@@ -48,7 +48,9 @@ fn synthetic_seeded(f: impl Fn(f64) -> f64, noise: Option<(f64, f64)>, seed: u64
 }
 
 fn opts(draws: usize) -> ContinuationOptions {
+    // The LLaMA-1 window start, as in the examples.
     ContinuationOptions {
+        start: llama::CONTINUATION_START.into(),
         draws,
         ..Default::default()
     }
@@ -239,7 +241,7 @@ fn a_continuation_knows_one_model_and_never_clamps() {
 fn bad_input_is_a_typed_error() {
     let curve = llama::curve(LlamaModel::Llama7B);
     let beyond = ContinuationOptions {
-        start: t(2e12),
+        start: t(2e12).into(),
         ..opts(20)
     };
     for form in ContinuationForm::ALL {
@@ -250,17 +252,17 @@ fn bad_input_is_a_typed_error() {
     }
     // Two points left after the start: too few for any form.
     let two = ContinuationOptions {
-        start: t(1.0e12),
+        start: t(1.0e12).into(),
         ..opts(20)
     };
-    assert_eq!(curve.tail_from(two.start).unwrap().len(), 2);
+    assert_eq!(curve.tail_from(t(1.0e12)).unwrap().len(), 2);
     assert!(matches!(
         Continuation::fit(&curve, ContinuationForm::LinearInTokens, &two),
         Err(Error::InsufficientData { .. })
     ));
     // Three points: enough for a line, not for the power law.
     let three = ContinuationOptions {
-        start: t(0.997e12),
+        start: t(0.997e12).into(),
         ..opts(20)
     };
     assert!(Continuation::fit(&curve, ContinuationForm::LinearInTokens, &three).is_ok());
@@ -299,7 +301,7 @@ fn llama_continuations_at_65b_compute() {
         let curve = llama::curve(model);
         let d = t(c65 / (6.0 * curve.params().get()));
         for form in ContinuationForm::ALL {
-            let fit = Continuation::fit(&curve, form, &ContinuationOptions::default()).unwrap();
+            let fit = Continuation::fit(&curve, form, &opts(2000)).unwrap();
             let mut v = Vec::new();
             fit.draws_into(curve.params(), d, &mut v).unwrap();
             let band = Band::from_draws(&mut v, 0.9).unwrap();

@@ -1,8 +1,11 @@
 //! Loss curves: the bundled LLaMA-1 Figure 1 table and user CSVs.
 
+#[cfg(feature = "csv")]
 use isoflop::data::curve::LossCurve;
 use isoflop::data::llama::{self, LlamaModel};
-use isoflop::units::{Params, Tokens};
+#[cfg(feature = "csv")]
+use isoflop::units::Params;
+use isoflop::units::Tokens;
 use isoflop::Error;
 
 #[test]
@@ -50,6 +53,7 @@ fn llama_curves_have_published_sizes_and_lengths() {
     ));
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn csv_with_model_and_params_columns() {
     let csv = "model,tokens,loss,params\n\
@@ -67,6 +71,7 @@ fn csv_with_model_and_params_columns() {
     assert_eq!(curves[0].last_tokens().get(), 2e9);
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn csv_tokens_billion_and_default_params() {
     let csv = "tokens_billion,loss\n300,1.9\n400,1.85\n500,1.82\n";
@@ -79,6 +84,7 @@ fn csv_tokens_billion_and_default_params() {
     assert_eq!(tail.len(), 2);
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn csv_file_round_trip_names_the_curve_after_the_file() {
     let dir = std::env::temp_dir().join(format!("isoflop-laws-{}", std::process::id()));
@@ -94,6 +100,7 @@ fn csv_file_round_trip_names_the_curve_after_the_file() {
     ));
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn csv_bad_input_is_a_typed_error() {
     let n = Some(Params::new(1e9).unwrap());

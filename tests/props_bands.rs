@@ -103,7 +103,7 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let form = if log_form { ContinuationForm::LinearInLogTokens } else { ContinuationForm::LinearInTokens };
-        let options = ContinuationOptions { start: curve.first_tokens(), draws: 200, block_len: None, seed };
+        let options = ContinuationOptions { start: curve.first_tokens().into(), draws: 200, block_len: None, seed };
         let c = Continuation::fit(&curve, form, &options).unwrap();
         let w = widths(&c);
         for pair in w.windows(2) {
@@ -118,7 +118,7 @@ proptest! {
 
     #[test]
     fn power_law_floor_bands_are_ordered(curve in strategies::loss_curve(), seed in any::<u64>()) {
-        let options = ContinuationOptions { start: curve.first_tokens(), draws: 100, block_len: None, seed };
+        let options = ContinuationOptions { start: curve.first_tokens().into(), draws: 100, block_len: None, seed };
         // A noisy curve may not pin down the exponent: that is a typed error, not a band.
         if let Ok(c) = Continuation::fit(&curve, ContinuationForm::PowerLawFloor, &options) {
             let end = c.evidence().max_tokens.unwrap().get();

@@ -168,7 +168,7 @@ proptest! {
     #[test]
     fn curves_round_trip(curve in strategies::loss_curve(), seed in any::<u64>()) {
         round_trip(&curve)?;
-        let options = ContinuationOptions { start: curve.first_tokens(), draws: 20, block_len: None, seed };
+        let options = ContinuationOptions { start: curve.first_tokens().into(), draws: 20, block_len: None, seed };
         round_trip(&options)?;
         let c = Continuation::fit(&curve, ContinuationForm::LinearInLogTokens, &options).unwrap();
         round_trip(&c.coefficients())?;

@@ -325,6 +325,7 @@ fn comparison_shows_every_row_with_bands_warnings_and_declines() {
     let hoffmann = ChinchillaHypothesis::hoffmann2022();
     let drawn = hostile_with_draws();
     let opts = ContinuationOptions {
+        start: llama::CONTINUATION_START.into(),
         draws: 50,
         ..ContinuationOptions::default()
     };

@@ -539,6 +539,7 @@ fn loss_window_cuts_runaway_extensions_instead_of_squashing_the_figure() {
     use isoflop::data::llama::{self, LlamaModel};
     use isoflop::law::{Continuation, ContinuationForm, ContinuationOptions};
     let opts = ContinuationOptions {
+        start: llama::CONTINUATION_START.into(),
         draws: 200,
         ..ContinuationOptions::default()
     };

@@ -45,17 +45,19 @@ impl CurveSplit {
     }
 }
 
-/// The default start of the fit window for a cut: the continuation's default start
-/// (300B tokens, where the LLaMA-1 curves look straight) or half the cut, whichever is
-/// earlier, so the window always spans at least half the observed tokens
+/// The default start of the fit window for a cut: half the cut, so the window spans the
+/// later half of the observed tokens whatever the curve's length
 /// (cut 200B → [100B, 200B]; 400B → [200B, 400B]; 600B → [300B, 600B]).
+///
+/// ```
+/// use isoflop::backtest::default_fit_start;
+/// use isoflop::units::Tokens;
+/// assert_eq!(default_fit_start(Tokens::new(600e9)?), Tokens::new(300e9)?);
+/// # Ok::<(), isoflop::Error>(())
+/// ```
 pub fn default_fit_start(cut: Tokens) -> Tokens {
-    let default = ContinuationOptions::default().start;
-    if cut.get() / 2.0 < default.get() {
-        cut.scale(0.5).unwrap_or(default)
-    } else {
-        default
-    }
+    // Half of a valid token count is a valid token count (> 0, finite).
+    cut.scale(0.5).unwrap_or(cut)
 }
 
 /// The held-out points of `curve` after `split.cut`: (tokens, observed loss) at
@@ -169,10 +171,7 @@ pub fn along_curve(
     }
     let held_out = holdout_points(curve, split)?;
     let train = truncate(curve, split.cut)?;
-    let opts = ContinuationOptions {
-        start,
-        ..options.clone()
-    };
+    let opts = options.clone().starting_at(start);
     let fit = Continuation::fit(&train, form, &opts)?;
     let last_fitted = train.last_tokens().get();
     let label = split.label();

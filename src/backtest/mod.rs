@@ -29,7 +29,7 @@
 //!   not include how far one model's loss sits off the law). Hoffmann et al.'s printed
 //!   constants and the Kaplan refit have no draws, hence no band and no coverage.
 //!
-//! ## The cosine-schedule confound (REFERENCE §5)
+//! ## The cosine-schedule confound (Hoffmann et al. 2022, App. B)
 //! The LLaMA-1 curves are single runs whose learning rate decays on a cosine schedule
 //! to 10% of the peak at the run's own end (1.0T or 1.4T tokens). An intermediate point
 //! is not the final loss of a run scheduled to end there (Hoffmann et al. 2022,
@@ -285,7 +285,7 @@ pub fn schedule_notes(board: &Scoreboard) -> Vec<String> {
             .filter(|r| r.split.starts_with("along-curve@"))
             .map(|r| r.max_extrapolation)
             .fold(0.0_f64, f64::max);
-        notes.push(format!("Schedule confound (REFERENCE §5): each LLaMA-1 curve is one cosine-scheduled run, so the held-out points are intermediate points of the same run, whose learning rate keeps decaying to 10% of the peak at its end. These scores measure how a form extrapolates this schedule's curve, up to {longest:.1}x the fitted tokens; they do not test how the final losses of longer-scheduled runs scale. A continuation of the whole 1T curve of LLaMA-7B to the 65B's compute ({reach:.1}x its tokens) carries that run's mix of data gains and annealing gains into a run that would anneal on its own schedule; nothing here can check that."));
+        notes.push(format!("Schedule confound (Hoffmann et al. 2022, App. B): each LLaMA-1 curve is one cosine-scheduled run, so the held-out points are intermediate points of the same run, whose learning rate keeps decaying to 10% of the peak at its end. These scores measure how a form extrapolates this schedule's curve, up to {longest:.1}x the fitted tokens; they do not test how the final losses of longer-scheduled runs scale. A continuation of the whole 1T curve of LLaMA-7B to the 65B's compute ({reach:.1}x its tokens) carries that run's mix of data gains and annealing gains into a run that would anneal on its own schedule; nothing here can check that."));
     }
     notes
 }

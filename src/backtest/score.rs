@@ -116,6 +116,7 @@ pub struct Failure {
 
 /// One line of the scoreboard: a hypothesis on a split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScoreRow {
     /// The hypothesis' id.
     pub hypothesis: String,
@@ -219,6 +220,7 @@ impl ScoreRow {
 /// # Ok::<(), isoflop::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Scoreboard {
     /// One row per (hypothesis, split), in order of first appearance.
     pub rows: Vec<ScoreRow>,

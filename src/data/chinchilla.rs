@@ -7,8 +7,9 @@
 //!   `92258837425e1b5f2851d624287f0120583a3d0e`, file `data/svg_extracted_data.csv`
 //!   (sha256 `193478df4e90f040016431996c45682659306840ecdadf83cfb9cd5ca0aa1b30`; no licence
 //!   stated: factual measurements used with attribution).
-//! - The table in `src/data/chinchilla/table.rs` is generated from that CSV by
-//!   `python3 scripts/gen_chinchilla_table.py PATH/svg_extracted_data.csv > src/data/chinchilla/table.rs`:
+//! - That CSV ships with the crate as `data/chinchilla/svg_extracted_data.csv` (with its
+//!   `SOURCE.md`). The table in `src/data/chinchilla/table.rs` is generated from it by
+//!   `python3 scripts/gen_chinchilla_table.py > src/data/chinchilla/table.rs`:
 //!   it keeps `Model Size` (N), `Training FLOP` (C) and `loss` of all 245 rows in file order,
 //!   each written as its shortest round-trip decimal, so every value is bit-identical to the CSV's.
 //! - Training tokens are D = C / (6N), as in the replication's analysis notebook.
@@ -68,7 +69,7 @@ pub fn raw_rows() -> &'static [(f64, f64, f64)] {
 mod tests {
     use super::*;
 
-    // Counts and ranges from ../shared/data/chinchilla/SOURCE.md ("Ranges"); the sums were
+    // Counts and ranges from data/chinchilla/SOURCE.md ("Ranges"); the sums were
     // computed from the CSV with Python (sum of float(column)).
     #[test]
     fn matches_the_source_summary() {

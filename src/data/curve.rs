@@ -13,6 +13,7 @@
 //! Only the last point of a curve is a final loss.
 //!
 //! ```
+//! # #[cfg(feature = "csv")] {
 //! use isoflop::data::curve::LossCurve;
 //! use isoflop::units::{Params, Tokens};
 //! let csv = "tokens_billion,loss\n100,2.0\n200,1.9\n300,1.85\n";
@@ -21,13 +22,16 @@
 //! assert_eq!(c.len(), 3);
 //! assert_eq!(c.last_tokens(), Tokens::new(300e9)?);
 //! assert_eq!(c.tail_from(Tokens::new(150e9)?)?.len(), 2);
+//! # }
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 
 use crate::error::{check, Error, Result};
 use crate::units::{Params, Tokens};
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "csv")]
 use std::io::Read;
+#[cfg(feature = "csv")]
 use std::path::Path;
 
 /// The loss curve of one model: training loss (nats/token) against tokens seen.
@@ -179,6 +183,7 @@ impl LossCurve {
         median(&mut tail)
     }
 
+    #[cfg(feature = "csv")]
     /// Curves from CSV text with a header row.
     ///
     /// Columns (case-insensitive, any order, other columns ignored):
@@ -198,6 +203,7 @@ impl LossCurve {
         Self::parse_csv(reader, default_params, "curve")
     }
 
+    #[cfg(feature = "csv")]
     /// [`LossCurve::from_csv_reader`] on a file. Without a `model` column the curve
     /// is named after the file stem.
     pub fn from_csv_path(
@@ -205,10 +211,7 @@ impl LossCurve {
         default_params: Option<Params>,
     ) -> Result<Vec<LossCurve>> {
         let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -217,6 +220,7 @@ impl LossCurve {
         Self::parse_csv(file, default_params, &stem)
     }
 
+    #[cfg(feature = "csv")]
     fn parse_csv<R: Read>(
         reader: R,
         default_params: Option<Params>,
@@ -315,6 +319,7 @@ impl LossCurve {
     }
 }
 
+#[cfg(feature = "csv")]
 /// Rows of one model while reading a CSV: (model, params column, points).
 type CsvGroup = (String, Option<Params>, Vec<(Tokens, f64)>);
 

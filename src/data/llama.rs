@@ -4,7 +4,7 @@
 //! Language Models", arXiv:2302.13971, Figure 1 ("Training loss over train tokens
 //! for the 7B, 13B, 33B, and 65B models"). The figure was digitised from the
 //! vector path coordinates in the arXiv v1 PDF (no pixel tracing); see
-//! `data/llama/SOURCE.md` of the project's shared data for the provenance and
+//! `data/llama/SOURCE.md` (shipped with the crate) for the provenance and
 //! axis calibration (max residual 0.004B tokens, 3e-6 nats at the ticks).
 //!
 //! **Derivation.** `scripts/llama_fig1_bins.py` (Python 3, stdlib only) drops the
@@ -32,7 +32,7 @@
 //! use isoflop::data::llama::{self, LlamaModel};
 //! use isoflop::units::Tokens;
 //! let c = llama::curve(LlamaModel::Llama7B);
-//! // Median of the last 10B tokens: 1.804 (REFERENCE / SOURCE.md).
+//! // Median of the last 10B tokens: 1.804 (data/llama/SOURCE.md, summary CSV).
 //! let last = c.final_loss(Tokens::new(10e9)?);
 //! assert!((last - 1.804).abs() < 0.003);
 //! assert_eq!(llama::curve_named("LLaMA-65B")?.params().get(), 65_285_660_672.0);
@@ -133,6 +133,12 @@ impl FromStr for LlamaModel {
             })
     }
 }
+
+/// Where the LLaMA-1 analyses of this crate start a curve continuation's fit: 300B
+/// tokens, past which all four Figure 1 curves look straight in log-tokens (judged by
+/// eye on the figure; 30% of the 7B's and 13B's 1.0T, 21% of the 33B's and 65B's 1.4T).
+/// Pass it as `ContinuationOptions::default().starting_at(llama::CONTINUATION_START)`.
+pub const CONTINUATION_START: Tokens = Tokens::raw(300e9);
 
 /// The binned Figure 1 curve of one model (tokens = bin midpoints).
 pub fn curve(model: LlamaModel) -> LossCurve {

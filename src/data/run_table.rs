@@ -10,18 +10,22 @@
 //! - a plain format: `N` (or `params`), `D` (or `tokens`), `loss`.
 //!
 //! ```
+//! # #[cfg(feature = "csv")] {
 //! use isoflop::data::run_table::RunTable;
 //! let csv = "N,D,loss\n1e8,2e9,3.1\n4e8,8e9,2.7\n";
 //! let table = RunTable::from_csv_reader(csv.as_bytes())?;
 //! assert_eq!(table.len(), 2);
 //! assert!(RunTable::from_csv_reader("N,D,loss\n1e8,2e9,NaN\n".as_bytes()).is_err());
+//! # }
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 
 use crate::error::{Error, Result};
 use crate::units::{Flops, Params, Tokens};
 use rand::Rng;
+#[cfg(feature = "csv")]
 use std::io::Read;
+#[cfg(feature = "csv")]
 use std::path::Path;
 
 /// One training run: N parameters trained on D tokens reached `loss` (nats/token).
@@ -38,7 +42,7 @@ pub struct Run {
 impl Run {
     /// A run from raw numbers, validated. `index` only labels the error message.
     fn checked(index: usize, n: f64, d: f64, loss: f64) -> Result<Run> {
-        let bad = |what: &str, v: f64| Error::NotApplicable {
+        let bad = |what: &str, v: f64| Error::InvalidInput {
             what: format!("run {index} (N = {n}, D = {d}, loss = {loss})"),
             reason: format!("its {what} is {v}; it must be finite and > 0"),
         };
@@ -140,16 +144,15 @@ impl RunTable {
         RunTable::from_rows(&nd)
     }
 
+    #[cfg(feature = "csv")]
     /// Reads a CSV file in either supported format (see the module docs).
     pub fn from_csv_path(path: impl AsRef<Path>) -> Result<RunTable> {
         let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         RunTable::from_csv_reader(file)
     }
 
+    #[cfg(feature = "csv")]
     /// Reads CSV from any reader. The header decides the format: `Model Size`,
     /// `Training FLOP`, `loss` (replication, D = C/6N) or `N`/`params`, `D`/`tokens`, `loss`.
     pub fn from_csv_reader(reader: impl Read) -> Result<RunTable> {
@@ -370,6 +373,7 @@ mod tests {
         assert!(RunTable::from_rows(&[(1e8, 1e9, f64::INFINITY)]).is_err());
     }
 
+    #[cfg(feature = "csv")]
     #[test]
     fn reads_both_csv_formats() {
         let rep = "x,Model Size,Training FLOP,loss\n0,1e8,6e17,3.0\n0,2e8,2.4e18,2.9\n";
@@ -383,6 +387,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "csv")]
     #[test]
     fn malformed_csv_names_the_row() {
         let e = RunTable::from_csv_reader("N,D,loss\n1e8,1e9,3.0\n1e8,abc,3.0\n".as_bytes())

@@ -35,15 +35,16 @@ use crate::band::Band;
 use crate::data::run_table::RunTable;
 use crate::error::{check, Error, Result};
 use crate::law::ChinchillaLaw;
+use crate::par::*;
 use crate::units::{Params, Tokens};
 use nalgebra::{Matrix5, Vector5};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One number per Chinchilla parameter, keyed as in the paper (E, A, B, alpha, beta).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Estimates {
     /// Irreducible loss E.
     #[serde(rename = "E")]

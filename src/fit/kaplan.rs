@@ -33,6 +33,7 @@ use crate::units::{Params, Tokens};
 
 /// A fitted Kaplan law.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct KaplanFit {
     /// Size exponent α_N.
     pub alpha_n: f64,

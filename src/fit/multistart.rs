@@ -9,7 +9,7 @@
 
 use super::objective::Objective;
 use super::solver::{minimize, LocalMinimum, SolverOptions, SolverStop};
-use rayon::prelude::*;
+use crate::par::*;
 
 /// Relative objective tolerance within which two local minima count as the same optimum.
 pub const SAME_OPTIMUM_RTOL: f64 = 1e-8;

@@ -105,6 +105,7 @@ pub struct Diagnostics {
 
 /// A fitted Chinchilla law with its objective, status and diagnostics.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FitResult {
     /// The law (E, A, B, α, β).
     pub law: ChinchillaLaw,

@@ -1,13 +1,12 @@
 //! The local solver: L-BFGS from [`argmin`] 0.11 with a Moré–Thuente line search.
 //!
 //! # Why argmin, not a hand-written L-BFGS
-//! The workspace's measurements (ECOSYSTEM.md, "L-BFGS on the Chinchilla objective") found a
-//! hand-written L-BFGS no faster on this problem and less robust from the protocol's poor
-//! starts (e.g. α = β = 0, a = b = 25), while argmin needs ~0.8 ms per fit once cost and
-//! gradient share one pass. This module adds that one-pass cache: argmin asks for the cost
-//! and then the gradient at the same point; a small cache computes both on the first call and
-//! serves the second from memory. `benches/fit.rs` measures the result; the speed targets of
-//! issue 4 are met with it (see the crate README), so no custom solver is needed.
+//! A hand-written L-BFGS is no faster on this problem and less robust from the protocol's
+//! poor starts (e.g. α = β = 0, a = b = 25), while argmin needs ~0.8 ms per fit once cost
+//! and gradient share one pass. This module adds that one-pass cache: argmin asks for the
+//! cost and then the gradient at the same point; a small cache computes both on the first
+//! call and serves the second from memory. `cargo bench --bench fit` measures the result
+//! (the crate README lists the timings).
 //!
 //! Parameter vectors of the laws' dimensions (4 and 5) are nalgebra `SVector`s on the stack,
 //! so argmin's vector operations allocate nothing; other dimensions use `Vec<f64>`. The

@@ -41,7 +41,7 @@
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 
-use super::{Caveat, Evidence, LossHypothesis, Uncertainty};
+use super::{Caveat, ChinchillaLaws, Evidence, LossHypothesis, ParamCount, Uncertainty};
 use crate::data::curve::LossCurve;
 use crate::error::{check, Error, Result};
 use crate::units::{Params, Tokens};
@@ -60,6 +60,10 @@ pub struct CalibrationPoint {
 
 impl CalibrationPoint {
     /// A point; the loss must be finite and > 0.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] for a loss that is NaN, infinite or <= 0.
     pub fn new(params: Params, tokens: Tokens, loss: f64) -> Result<Self> {
         Ok(CalibrationPoint {
             params,
@@ -88,6 +92,11 @@ pub fn final_points(curves: &[LossCurve], window: Tokens) -> Vec<CalibrationPoin
 
 /// Every point of `curve` at or after `start`. These are intermediate points of the
 /// run's schedule, not final losses (see the module's schedule caveat).
+///
+/// # Errors
+///
+/// As [`LossCurve::tail_from`]: [`Error::InsufficientData`] when no point lies at or
+/// after `start`.
 pub fn tail_points(curve: &LossCurve, start: Tokens) -> Result<Vec<CalibrationPoint>> {
     Ok(curve
         .tail_from(start)?
@@ -364,5 +373,20 @@ impl<H: ?Sized + LossHypothesis> LossHypothesis for Calibrated<H> {
     }
     fn caveats(&self) -> Vec<Caveat> {
         self.inner.caveats()
+    }
+    fn param_count(&self) -> ParamCount {
+        self.inner.param_count()
+    }
+    fn params_from_total(&self, total: Params) -> Result<Params> {
+        self.inner.params_from_total(total)
+    }
+    /// The inner law's: every calibration map has a positive scale (checked when it is
+    /// fitted), so s·L + c is smallest where L is, draw by draw.
+    fn chinchilla_laws(&self) -> Option<ChinchillaLaws<'_>> {
+        let laws = self.inner.chinchilla_laws()?;
+        (laws.draws.len() == self.draw_maps.len()
+            && self.scale > 0.0
+            && self.draw_maps.iter().all(|&(s, _)| s > 0.0))
+        .then_some(laws)
     }
 }

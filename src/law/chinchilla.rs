@@ -1,7 +1,7 @@
 //! The Chinchilla parametric law, L(N, D) = E + A / N^α + B / D^β
 //! (Hoffmann et al. 2022, arXiv:2203.15556, Eq. 2), with its published presets.
 
-use super::{Evidence, LossHypothesis, Uncertainty};
+use super::{ChinchillaLaws, Evidence, LossHypothesis, Uncertainty};
 use crate::error::{check, Error, Result};
 use crate::units::{Flops, Params, Tokens};
 use serde::{Deserialize, Serialize};
@@ -60,6 +60,20 @@ impl From<ChinchillaLaw> for RawChinchilla {
 
 impl ChinchillaLaw {
     /// A law from E (irreducible loss, nats/token), A, B and the exponents α, β.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] unless E, A, B, α and β are all finite and > 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use isoflop::law::ChinchillaLaw;
+    /// let law = ChinchillaLaw::new(1.69, 406.4, 410.7, 0.34, 0.28)?; // Hoffmann et al. 2022, Eq. 10
+    /// assert!(ChinchillaLaw::new(1.69, 406.4, 410.7, f64::NAN, 0.28).is_err());
+    /// # let _ = law;
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
     pub fn new(e: f64, a: f64, b: f64, alpha: f64, beta: f64) -> Result<Self> {
         Ok(ChinchillaLaw {
             e: check::positive("Chinchilla E (irreducible loss)", e)?,
@@ -71,6 +85,10 @@ impl ChinchillaLaw {
     }
 
     /// From the log-parameterisation used in fitting: a = ln A, b = ln B, e = ln E.
+    ///
+    /// # Errors
+    ///
+    /// As [`ChinchillaLaw::new`] on (e^e, e^a, e^b, α, β).
     pub fn from_logs(ln_a: f64, ln_b: f64, ln_e: f64, alpha: f64, beta: f64) -> Result<Self> {
         ChinchillaLaw::new(ln_e.exp(), ln_a.exp(), ln_b.exp(), alpha, beta)
     }
@@ -128,11 +146,19 @@ impl ChinchillaLaw {
     }
 
     /// Loss (nats/token) of a model with `n` parameters trained on `d` tokens.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] if the loss overflows (sizes or tokens near f64's limits).
     pub fn loss(&self, n: Params, d: Tokens) -> Result<f64> {
         check::result("Chinchilla loss", self.eval(n.get(), d.get()))
     }
 
     /// Loss at a training budget `c`, with D = C / 6N.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] if C / 6N or the loss overflows.
     pub fn loss_at_compute(&self, n: Params, c: Flops) -> Result<f64> {
         let d = Tokens::new(c.get() / (6.0 * n.get()))?;
         self.loss(n, d)
@@ -145,6 +171,19 @@ impl ChinchillaLaw {
 
     /// The compute-optimal split of budget `c` (Eq. 4, with C = 6ND):
     /// N_opt = G (C/6)^(β/(α+β)), D_opt = G⁻¹ (C/6)^(α/(α+β)).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] if the split overflows f64 (budgets near its limits).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use isoflop::law::ChinchillaLaw;
+    /// let (n, d) = ChinchillaLaw::hoffmann2022().optimal("5.76e23".parse()?)?;
+    /// assert!((6.0 * n.get() * d.get() / 5.76e23 - 1.0).abs() < 1e-12);
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
     pub fn optimal(&self, c: Flops) -> Result<(Params, Tokens)> {
         let g = self.g();
         let s = self.alpha + self.beta;
@@ -288,9 +327,15 @@ impl LossHypothesis for ChinchillaHypothesis {
     fn evidence(&self) -> &Evidence {
         &self.evidence
     }
+    fn chinchilla_laws(&self) -> Option<ChinchillaLaws<'_>> {
+        Some(ChinchillaLaws {
+            point: self.law,
+            draws: &self.draws,
+        })
+    }
 }
 
-/// The Epoch AI replication's published fit (appended by the fitting engine, issue 4).
+/// The Epoch AI replication's published fit.
 impl ChinchillaLaw {
     /// Besiroglu, Erdil, Barnett, You 2024, "Chinchilla Scaling: A replication attempt"
     /// (arXiv:2404.10102), Table 1 point estimates: A = 482.01, B = 2085.43, E = 1.82,

@@ -1,6 +1,6 @@
 //! Curve continuations: how one observed loss curve would go on if the run had
 //! been longer, under three explicit assumptions, each fitted to the curve from a
-//! chosen start (default 300B tokens, where the LLaMA-1 curves look straight).
+//! chosen start (by default 30% of the curve's last token count; see [`FitStart`]).
 //!
 //! | id | form | assumption | floor |
 //! |---|---|---|---|
@@ -63,7 +63,9 @@
 //! use isoflop::law::LossHypothesis;
 //! use isoflop::units::Tokens;
 //! let curve = llama::curve(LlamaModel::Llama7B);
-//! let opts = ContinuationOptions { draws: 200, ..Default::default() };
+//! // LLaMA's curves look straight from 300B tokens: the window starts there.
+//! let opts = ContinuationOptions { draws: 200, ..Default::default() }
+//!     .starting_at(llama::CONTINUATION_START);
 //! let fit = Continuation::fit(&curve, ContinuationForm::LinearInLogTokens, &opts)?;
 //! let at_2t = fit.point(curve.params(), Tokens::new(2e12)?)?;
 //! assert!(at_2t < curve.final_loss(Tokens::new(10e9)?));
@@ -74,10 +76,10 @@ use super::{Caveat, Evidence, LossHypothesis, Uncertainty};
 use crate::data::curve::LossCurve;
 use crate::error::{check, Error, Result};
 use crate::fast_math;
+use crate::par::*;
 use crate::units::{Flops, Params, Tokens};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -126,28 +128,155 @@ impl ContinuationForm {
     }
 }
 
+/// Where a continuation's fit window starts on the curve.
+///
+/// The default is relative to the data: the points at or after 30% of the curve's
+/// last token count, which skips warm-up and the steep early drop of a run of any
+/// length. A fixed token count comes from [`FitStart::Tokens`] (or `Tokens::into`).
+///
+/// ```
+/// use isoflop::data::llama::{self, LlamaModel};
+/// use isoflop::law::continuation::FitStart;
+/// use isoflop::units::Tokens;
+/// let curve = llama::curve(LlamaModel::Llama65B); // 1.4T tokens
+/// let start = FitStart::default().resolve(&curve)?;
+/// assert!((start.get() - 0.3 * curve.last_tokens().get()).abs() < 1.0);
+/// let fixed: FitStart = Tokens::new(300e9)?.into();
+/// assert_eq!(fixed.resolve(&curve)?, Tokens::new(300e9)?);
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum FitStart {
+    /// At this token count.
+    Tokens(Tokens),
+    /// At this fraction, in [0, 1), of the curve's last token count (0: the whole curve).
+    FractionOfCurve(f64),
+}
+
+impl FitStart {
+    /// The default fraction of the curve's last token count: 0.3.
+    pub const DEFAULT_FRACTION: f64 = 0.3;
+
+    /// The token count where the window starts on `curve`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] for a fraction outside [0, 1) or NaN.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use isoflop::data::curve::LossCurve;
+    /// use isoflop::law::continuation::FitStart;
+    /// use isoflop::units::{Params, Tokens};
+    /// let t = |x: f64| Tokens::new(x).unwrap();
+    /// let curve = LossCurve::new("run", Params::new(1e9)?, vec![(t(1e9), 3.0), (t(1e10), 2.5)])?;
+    /// assert_eq!(FitStart::FractionOfCurve(0.5).resolve(&curve)?, t(5e9));
+    /// assert!(FitStart::FractionOfCurve(1.5).resolve(&curve).is_err());
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn resolve(&self, curve: &LossCurve) -> Result<Tokens> {
+        match *self {
+            FitStart::Tokens(t) => Ok(t),
+            FitStart::FractionOfCurve(f) => {
+                if !(f.is_finite() && (0.0..1.0).contains(&f)) {
+                    return Err(Error::InvalidValue {
+                        what: "fit start as a fraction of the curve",
+                        value: f,
+                        allowed: "must be in [0, 1)",
+                    });
+                }
+                if f == 0.0 {
+                    Ok(curve.first_tokens())
+                } else {
+                    curve.last_tokens().scale(f)
+                }
+            }
+        }
+    }
+}
+
+impl Default for FitStart {
+    fn default() -> Self {
+        FitStart::FractionOfCurve(FitStart::DEFAULT_FRACTION)
+    }
+}
+
+impl From<Tokens> for FitStart {
+    fn from(t: Tokens) -> Self {
+        FitStart::Tokens(t)
+    }
+}
+
+impl std::fmt::Display for FitStart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FitStart::Tokens(t) => write!(f, "{t} tokens"),
+            FitStart::FractionOfCurve(x) => write!(f, "{x} of the curve's tokens"),
+        }
+    }
+}
+
 /// How to fit a continuation.
+///
+/// Construct it with a struct literal over the defaults
+/// (`ContinuationOptions { draws: 500, ..Default::default() }`) or with the setters
+/// (`ContinuationOptions::default().with_draws(500)`); both stay supported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContinuationOptions {
-    /// Fit the points at or after this token count (default 300B).
-    pub start: Tokens,
+    /// Where the fitted window starts (default: 30% of the curve's last token count).
+    pub start: FitStart,
     /// Number of bootstrap draws (default 2,000; at least 2).
     pub draws: usize,
     /// Block length ℓ in points (default `None`: chosen from the residuals'
     /// autocorrelation by the Politis–White rule, between 1 and min(3√n, n/3)).
     pub block_len: Option<usize>,
-    /// Seed of the bootstrap (default 20230227, LLaMA-1's arXiv date).
+    /// Seed of the bootstrap (default 20230227).
     pub seed: u64,
 }
 
 impl Default for ContinuationOptions {
     fn default() -> Self {
         ContinuationOptions {
-            start: Tokens::raw(300e9),
+            start: FitStart::default(),
             draws: 2000,
             block_len: None,
             seed: 20230227,
         }
+    }
+}
+
+impl ContinuationOptions {
+    /// The same options with the window starting at `start` (a [`FitStart`] or [`Tokens`]).
+    ///
+    /// ```
+    /// use isoflop::data::llama;
+    /// use isoflop::law::ContinuationOptions;
+    /// let opts = ContinuationOptions::default().starting_at(llama::CONTINUATION_START).with_draws(500);
+    /// assert_eq!(opts.draws, 500);
+    /// ```
+    pub fn starting_at(mut self, start: impl Into<FitStart>) -> Self {
+        self.start = start.into();
+        self
+    }
+
+    /// The same options with `draws` bootstrap draws.
+    pub fn with_draws(mut self, draws: usize) -> Self {
+        self.draws = draws;
+        self
+    }
+
+    /// The same options with a fixed block length (`None`: chosen from the data).
+    pub fn with_block_len(mut self, block_len: Option<usize>) -> Self {
+        self.block_len = block_len;
+        self
+    }
+
+    /// The same options with another bootstrap seed.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
     }
 }
 
@@ -614,7 +743,8 @@ fn fit_form(
 }
 
 impl Continuation {
-    /// Fits `form` to the points of `curve` at or after `options.start`, then draws
+    /// Fits `form` to the points of `curve` at or after `options.start` (resolved on
+    /// this curve by [`FitStart::resolve`]), then draws
     /// `options.draws` parameter sets by a moving-block bootstrap over residuals.
     ///
     /// Errors: start beyond the curve or too few points ([`Error::InsufficientData`];
@@ -626,7 +756,8 @@ impl Continuation {
         form: ContinuationForm,
         options: &ContinuationOptions,
     ) -> Result<Continuation> {
-        let tail = curve.tail_from(options.start)?;
+        let start = options.start.resolve(curve)?;
+        let tail = curve.tail_from(start)?;
         let n = tail.len();
         if n < form.min_points() {
             return Err(Error::InsufficientData {
@@ -634,7 +765,7 @@ impl Continuation {
                 reason: format!(
                     "{} has {n} point(s) at or after {} tokens; {} needs at least {}",
                     curve.model(),
-                    options.start,
+                    start,
                     form.id(),
                     form.min_points()
                 ),
@@ -667,7 +798,7 @@ impl Continuation {
             if theta[1] <= 0.0 {
                 return Err(Error::NonIdentifiable(format!(
                     "power-law-floor on {}: the curve does not fall after {} tokens (B = 0), so beta is undetermined",
-                    curve.model(), options.start
+                    curve.model(), start
                 )));
             }
             if on_edge {
@@ -765,7 +896,7 @@ impl Continuation {
             form,
             model: curve.model().to_string(),
             params,
-            start: options.start,
+            start,
             d_ref,
             n_points: n,
             block_len,

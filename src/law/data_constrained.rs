@@ -70,6 +70,10 @@ impl TryFrom<RawDataConstrained> for DataConstrainedLaw {
 
 impl DataConstrainedLaw {
     /// From a Chinchilla law and R_D*, R_N* (finite, > 0).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] unless R_D* and R_N* are finite and > 0.
     pub fn new(base: ChinchillaLaw, r_d_star: f64, r_n_star: f64) -> Result<Self> {
         Ok(DataConstrainedLaw {
             e: base.e(),
@@ -96,6 +100,10 @@ impl DataConstrainedLaw {
     }
 
     /// The underlying Chinchilla-form law (E, A, B, α, β): the law without repetition.
+    ///
+    /// # Errors
+    ///
+    /// None for a law built by [`DataConstrainedLaw::new`]; the base law is revalidated.
     pub fn base(&self) -> Result<ChinchillaLaw> {
         ChinchillaLaw::new(self.e, self.a, self.b, self.alpha, self.beta)
     }
@@ -115,6 +123,10 @@ impl DataConstrainedLaw {
     }
 
     /// N_opt(U_D) = G (U_D G)^(β/α): the compute-optimal size for `unique` tokens.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] if the result overflows.
     pub fn optimal_params_for(&self, unique: Tokens) -> Result<Params> {
         Params::new(check::result(
             "data-constrained N_opt",
@@ -142,6 +154,10 @@ impl DataConstrainedLaw {
 
     /// Loss (nats/token) of `n` parameters trained on `d` tokens drawn from a budget
     /// of `unique` unique tokens (repeated for D > unique).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] if the result overflows.
     pub fn loss(&self, n: Params, d: Tokens, unique: Tokens) -> Result<f64> {
         let (n_eff, d_eff) = self.effective(n.get(), d.get(), unique.get());
         check::result("data-constrained loss", self.eval(n_eff, d_eff))
@@ -149,6 +165,10 @@ impl DataConstrainedLaw {
 
     /// The limit as D grows without bound for a fixed `unique` budget:
     /// D' tends to U_D (1 + R_D*), so the loss has a finite floor above Chinchilla's.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] if the result overflows.
     pub fn loss_infinite_repetition(&self, n: Params, unique: Tokens) -> Result<f64> {
         let u = unique.get();
         let (n_eff, _) = self.effective(n.get(), f64::MAX, u);
@@ -159,26 +179,60 @@ impl DataConstrainedLaw {
     }
 }
 
-/// The data-constrained law as a hypothesis for a fixed budget of unique tokens
-/// (id `data-constrained-muennighoff2023`). No published uncertainty.
+/// A data-constrained law as a hypothesis for a fixed budget of unique tokens. No
+/// published uncertainty.
+///
+/// [`DataConstrainedHypothesis::muennighoff2023`] is the published preset (id
+/// `data-constrained-muennighoff2023`, Muennighoff et al.'s evidence). A law of your
+/// own ([`DataConstrainedHypothesis::new`]) carries your id, source and evidence
+/// ([`DataConstrainedHypothesis::named`], [`DataConstrainedHypothesis::with_evidence`]).
+///
+/// ```
+/// use isoflop::law::{DataConstrainedHypothesis, DataConstrainedLaw, Evidence, LossHypothesis};
+/// use isoflop::units::Tokens;
+/// let mine = DataConstrainedHypothesis::new(DataConstrainedLaw::muennighoff2023(), Tokens::new(1e11)?)
+///     .named("dc-our-refit", "refitted on our repeated-data runs")?
+///     .with_evidence(Evidence::described("12 runs, up to 8 epochs"));
+/// assert_eq!(mine.id(), "dc-our-refit");
+/// # Ok::<(), isoflop::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawDataConstrainedHypothesis")]
 pub struct DataConstrainedHypothesis {
     law: DataConstrainedLaw,
     unique: Tokens,
+    id: String,
+    source: String,
     evidence: Evidence,
+}
+
+/// Serde form of [`DataConstrainedHypothesis`]: the id is checked on the way in.
+#[derive(Deserialize)]
+struct RawDataConstrainedHypothesis {
+    law: DataConstrainedLaw,
+    unique: Tokens,
+    id: String,
+    source: String,
+    evidence: Evidence,
+}
+
+impl TryFrom<RawDataConstrainedHypothesis> for DataConstrainedHypothesis {
+    type Error = Error;
+    fn try_from(r: RawDataConstrainedHypothesis) -> Result<Self> {
+        Ok(DataConstrainedHypothesis::new(r.law, r.unique)
+            .named(r.id, r.source)?
+            .with_evidence(r.evidence))
+    }
 }
 
 impl DataConstrainedHypothesis {
     /// The `muennighoff2023` constants with `unique` tokens available.
     pub fn muennighoff2023(unique: Tokens) -> Self {
-        DataConstrainedHypothesis::new(DataConstrainedLaw::muennighoff2023(), unique)
-    }
-
-    /// Any data-constrained law with `unique` tokens available.
-    pub fn new(law: DataConstrainedLaw, unique: Tokens) -> Self {
         DataConstrainedHypothesis {
-            law,
+            law: DataConstrainedLaw::muennighoff2023(),
             unique,
+            id: "data-constrained-muennighoff2023".into(),
+            source: "Muennighoff et al. 2023, arXiv:2305.16264, Eq. 5; constants from huggingface/datablations".into(),
             evidence: Evidence {
                 description: "Muennighoff et al. 2023: ~400 runs up to 9B parameters and 900B tokens, up to 1,500 epochs".into(),
                 max_params: Some(Params::raw(9e9)),
@@ -186,6 +240,39 @@ impl DataConstrainedHypothesis {
                 max_flops: None,
             },
         }
+    }
+
+    /// Any data-constrained law of your own with `unique` tokens available: id
+    /// `data-constrained`, source "user-supplied constants" and no known evidence ranges
+    /// until you set them with [`DataConstrainedHypothesis::named`] and
+    /// [`DataConstrainedHypothesis::with_evidence`].
+    pub fn new(law: DataConstrainedLaw, unique: Tokens) -> Self {
+        DataConstrainedHypothesis {
+            law,
+            unique,
+            id: "data-constrained".into(),
+            source: "user-supplied data-constrained constants".into(),
+            evidence: Evidence::described("not given"),
+        }
+    }
+
+    /// The same law under your id and source.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an empty id or one with line breaks.
+    pub fn named(mut self, id: impl Into<String>, source: impl Into<String>) -> Result<Self> {
+        let id = id.into();
+        super::kaplan::check_id(&id)?;
+        self.id = id;
+        self.source = source.into();
+        Ok(self)
+    }
+
+    /// The same law with the evidence it was fitted on.
+    pub fn with_evidence(mut self, evidence: Evidence) -> Self {
+        self.evidence = evidence;
+        self
     }
 
     /// The law.
@@ -201,7 +288,7 @@ impl DataConstrainedHypothesis {
 
 impl LossHypothesis for DataConstrainedHypothesis {
     fn id(&self) -> String {
-        "data-constrained-muennighoff2023".into()
+        self.id.clone()
     }
     fn assumption(&self) -> String {
         format!(
@@ -210,8 +297,7 @@ impl LossHypothesis for DataConstrainedHypothesis {
         )
     }
     fn source(&self) -> String {
-        "Muennighoff et al. 2023, arXiv:2305.16264, Eq. 5; constants from huggingface/datablations"
-            .into()
+        self.source.clone()
     }
     fn point(&self, n: Params, d: Tokens) -> Result<f64> {
         self.law.loss(n, d, self.unique)

@@ -22,13 +22,13 @@ pub mod continuation;
 pub mod data_constrained;
 pub mod kaplan;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::units::{Flops, Params, Tokens};
 use serde::{Deserialize, Serialize};
 
 pub use calibration::{Calibrated, CalibrationMode, CalibrationPoint};
 pub use chinchilla::{ChinchillaHypothesis, ChinchillaLaw};
-pub use continuation::{Continuation, ContinuationForm, ContinuationOptions};
+pub use continuation::{Continuation, ContinuationForm, ContinuationOptions, FitStart};
 pub use data_constrained::{DataConstrainedHypothesis, DataConstrainedLaw};
 pub use kaplan::{KaplanHypothesis, KaplanLaw};
 
@@ -113,6 +113,76 @@ pub trait LossHypothesis: Send + Sync + std::fmt::Debug {
     fn caveats(&self) -> Vec<Caveat> {
         Vec::new()
     }
+    /// Which parameter count [`LossHypothesis::point`], [`LossHypothesis::floor`] and
+    /// [`LossHypothesis::draws_into`] take as N. Default: [`ParamCount::Total`], as
+    /// Chinchilla-style laws count (embeddings included, as models are published).
+    fn param_count(&self) -> ParamCount {
+        ParamCount::Total
+    }
+    /// The N this hypothesis takes for a model of `total` parameters (embeddings
+    /// included). Queries that take published sizes ([`crate::query::compare`]) pass
+    /// every N through this, so a law that counts differently is never fed the wrong N.
+    ///
+    /// # Errors
+    ///
+    /// By default, the total itself for [`ParamCount::Total`], and
+    /// [`Error::NotApplicable`] for [`ParamCount::NonEmbedding`] (the embedding count is
+    /// not known); a hypothesis that knows it (e.g.
+    /// [`KaplanHypothesis::with_embedding_params`]) converts instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use isoflop::law::{ChinchillaHypothesis, KaplanHypothesis, LossHypothesis};
+    /// use isoflop::units::Params;
+    /// let total = Params::new(6_738_415_616.0)?; // LLaMA-7B
+    /// assert_eq!(ChinchillaHypothesis::hoffmann2022().params_from_total(total)?, total);
+    /// assert!(KaplanHypothesis::kaplan2020().params_from_total(total).is_err());
+    /// let k = KaplanHypothesis::kaplan2020().with_embedding_params(Params::new(262_144_000.0)?);
+    /// assert_eq!(k.params_from_total(total)?.get(), 6_476_271_616.0);
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    fn params_from_total(&self, total: Params) -> Result<Params> {
+        match self.param_count() {
+            ParamCount::Total => Ok(total),
+            ParamCount::NonEmbedding => Err(Error::NotApplicable {
+                what: format!("{} at a total size of {total}", self.id()),
+                reason: "it takes the non-embedding parameter count and does not know this \
+                         model's embedding parameters; convert first (e.g. \
+                         law::kaplan::non_embedding_params) or give them to the hypothesis"
+                    .into(),
+            }),
+        }
+    }
+    /// The Chinchilla-form laws behind this hypothesis' compute-optimal split and de
+    /// Vries overhead, when its loss is a strictly increasing function of a Chinchilla
+    /// law's loss (the law itself, or a calibration of one, whose scale is positive):
+    /// then both share the law's optimum. `None` (the default) for every other form,
+    /// and [`crate::query::compute_optimal`] declines them.
+    fn chinchilla_laws(&self) -> Option<ChinchillaLaws<'_>> {
+        None
+    }
+}
+
+/// Which parameter count a law's N is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ParamCount {
+    /// All parameters, embeddings included (Hoffmann et al. 2022 and most published sizes).
+    Total,
+    /// Parameters without the vocabulary and position embeddings (Kaplan et al. 2020, Sec. 2.1).
+    NonEmbedding,
+}
+
+/// The Chinchilla-form laws of a hypothesis ([`LossHypothesis::chinchilla_laws`]): its
+/// point law and one law per parameter draw, in the order of
+/// [`LossHypothesis::draws_into`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChinchillaLaws<'a> {
+    /// The point estimate.
+    pub point: ChinchillaLaw,
+    /// One law per draw (empty without draws).
+    pub draws: &'a [ChinchillaLaw],
 }
 
 /// A standing caveat of a hypothesis, attached to each of its predictions as a warning.

@@ -15,21 +15,21 @@ use super::predict::Predictor;
 pub enum Question {
     /// Loss of `params` trained on `tokens`.
     LossAt {
-        /// Model size.
+        /// Model size (total parameters).
         params: Params,
         /// Training tokens.
         tokens: Tokens,
     },
     /// Loss of `params` given a compute budget (D = C / 6N).
     LossAtCompute {
-        /// Model size.
+        /// Model size (total parameters).
         params: Params,
         /// Training compute.
         flops: Flops,
     },
     /// Tokens for `params` to reach a target loss.
     TokensToReach {
-        /// Model size.
+        /// Model size (total parameters).
         params: Params,
         /// Target loss, nats/token.
         target: f64,
@@ -70,6 +70,7 @@ pub enum Answer {
 
 /// One row of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ComparisonRow {
     /// The hypothesis' stable id.
     pub hypothesis: String,
@@ -81,6 +82,7 @@ pub struct ComparisonRow {
 
 /// Several hypotheses' answers to one question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Comparison {
     /// The question, in words.
     pub question: String,
@@ -93,6 +95,18 @@ pub struct Comparison {
 /// Puts `question` to every hypothesis in `hypotheses`. A hypothesis that cannot
 /// answer gets a [`Answer::Declined`] row saying why; the call itself fails only on
 /// an invalid level.
+///
+/// The question's model size is a total parameter count (embeddings included, as
+/// models are published). Each hypothesis gets it through
+/// [`LossHypothesis::params_from_total`]: a law that counts non-embedding parameters
+/// (Kaplan's) converts when it knows the model's embeddings and declines otherwise.
+/// Token counts for a budget are always D = C / (6 N_total).
+///
+/// # Errors
+///
+/// [`crate::Error::InvalidValue`] for a level outside (0, 1).
+///
+/// # Examples
 ///
 /// ```
 /// use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
@@ -116,18 +130,21 @@ pub fn compare(
     let rows = hypotheses
         .iter()
         .map(|h| {
+            // The question's sizes are total counts; each law gets the N it counts
+            // (a non-embedding law converts or declines). The compute stays 6·N_total·D.
+            let own = |total: Params| h.params_from_total(total);
             let answer = match question {
-                Question::LossAt { params, tokens } => {
-                    predictor.predict(*h, params, tokens).map(Answer::Loss)
-                }
+                Question::LossAt { params, tokens } => own(params)
+                    .and_then(|n| predictor.predict(*h, n, tokens))
+                    .map(Answer::Loss),
                 Question::LossAtCompute { params, flops } => {
                     crate::compute::tokens_for_flops(params, flops)
-                        .and_then(|d| predictor.predict(*h, params, d))
+                        .and_then(|d| predictor.predict(*h, own(params)?, d))
                         .map(Answer::Loss)
                 }
-                Question::TokensToReach { params, target } => {
-                    tokens_to_reach(*h, params, target, level).map(Answer::Tokens)
-                }
+                Question::TokensToReach { params, target } => own(params)
+                    .and_then(|n| tokens_to_reach(*h, n, target, level))
+                    .map(Answer::Tokens),
             };
             ComparisonRow {
                 hypothesis: h.id(),

@@ -3,7 +3,7 @@
 
 use crate::band::Band;
 use crate::error::{check, Error, Result};
-use crate::law::{ChinchillaHypothesis, ChinchillaLaw, LossHypothesis};
+use crate::law::{ChinchillaLaw, ChinchillaLaws, LossHypothesis};
 use crate::prediction::{Prediction, Warning};
 use crate::units::{Flops, Params, Tokens};
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,7 @@ use super::predict::Predictor;
 
 /// The compute-optimal model size and token count for a budget, with bands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OptimalSplit {
     /// The hypothesis' stable id.
     pub hypothesis: String,
@@ -31,21 +32,52 @@ pub struct OptimalSplit {
     pub loss: Prediction,
 }
 
-/// The compute-optimal split of budget `c` under a Chinchilla-family hypothesis
-/// (closed form, Hoffmann et al. 2022 Eq. 4: N_opt = G (C/6)^(β/(α+β))).
+/// The Chinchilla-form laws of `h`, or why it has no compute-optimal split.
+fn laws_of<'a>(h: &'a dyn LossHypothesis, what: &str) -> Result<ChinchillaLaws<'a>> {
+    h.chinchilla_laws().ok_or_else(|| Error::NotApplicable {
+        what: format!("{what} under {}", h.id()),
+        reason: "it is not a Chinchilla-form law or an increasing map of one (a \
+                 calibration), so it has no closed-form optimum"
+            .into(),
+    })
+}
+
+/// The compute-optimal split of budget `c` (closed form, Hoffmann et al. 2022 Eq. 4:
+/// N_opt = G (C/6)^(β/(α+β))), under any hypothesis whose
+/// [`LossHypothesis::chinchilla_laws`] it is: a Chinchilla law (preset or fitted) or a
+/// calibration of one, whose positive scale leaves the optimum where it is. The loss at
+/// the optimum is the hypothesis' own (calibrated) loss.
+///
+/// # Errors
+///
+/// [`Error::NotApplicable`] for a hypothesis without Chinchilla-form laws (Kaplan,
+/// data-constrained, curve continuations); [`Error::InvalidValue`] for a level outside
+/// (0, 1); the errors of the prediction at the optimum.
+///
+/// # Examples
 ///
 /// ```
+/// use isoflop::data::llama;
+/// use isoflop::law::calibration::{final_points, Calibrated, CalibrationMode};
 /// use isoflop::law::ChinchillaHypothesis;
 /// use isoflop::query::compute_optimal;
+/// use isoflop::units::Tokens;
 /// let h = ChinchillaHypothesis::hoffmann2022();
 /// let s = compute_optimal(&h, "5.76e23".parse()?, 0.9)?;
 /// assert!((6.0 * s.params.get() * s.tokens.get() / 5.76e23 - 1.0).abs() < 1e-12);
+/// // On LLaMA's corpus: the same split, LLaMA's loss.
+/// let points = final_points(&llama::curves(), Tokens::new(10e9)?);
+/// let cal = Calibrated::fit(Box::new(h), points, CalibrationMode::Offset)?;
+/// let on_llama = compute_optimal(&cal, "5.76e23".parse()?, 0.9)?;
+/// assert_eq!(on_llama.params, s.params);
+/// assert!(on_llama.loss.loss.median < s.loss.loss.median);
 /// # Ok::<(), isoflop::Error>(())
 /// ```
-pub fn compute_optimal(h: &ChinchillaHypothesis, c: Flops, level: f64) -> Result<OptimalSplit> {
+pub fn compute_optimal(h: &dyn LossHypothesis, c: Flops, level: f64) -> Result<OptimalSplit> {
     check::open_unit("band level", level)?;
-    let (n, d) = h.law().optimal(c)?;
-    let draws = h.draws();
+    let laws = laws_of(h, "the compute-optimal split")?;
+    let (n, d) = laws.point.optimal(c)?;
+    let draws = laws.draws;
     let (params_band, tokens_band) = if draws.is_empty() {
         (None, None)
     } else {
@@ -79,6 +111,7 @@ pub fn compute_optimal(h: &ChinchillaHypothesis, c: Flops, level: f64) -> Result
 /// k_D = [1 + (β/α)(1 − k_N^−α)]^(−1/β) and the overhead k_N·k_D − 1,
 /// independent of the budget.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Overhead {
     /// The hypothesis' stable id.
     pub hypothesis: String,
@@ -104,9 +137,16 @@ fn de_vries(law: &ChinchillaLaw, k_n: f64) -> Option<(f64, f64)> {
 }
 
 /// The compute overhead of a model `k_n` times the compute-optimal size reaching the
-/// optimal loss (de Vries 2023). Errors with [`Error::NotApplicable`] when the model is
-/// too small to ever reach that loss (k_D has no solution), which happens below
-/// k_N = (1 + α/β)^(−1/α).
+/// optimal loss (de Vries 2023), under any hypothesis with Chinchilla-form laws (see
+/// [`compute_optimal`]; a calibration's positive scale leaves the overhead unchanged).
+///
+/// # Errors
+///
+/// [`Error::NotApplicable`] when the model is too small to ever reach that loss (k_D
+/// has no solution, below k_N = (1 + α/β)^(−1/α)) or the hypothesis has no
+/// Chinchilla-form laws; [`Error::InvalidValue`] for k_N or a level out of range.
+///
+/// # Examples
 ///
 /// ```
 /// use isoflop::law::ChinchillaHypothesis;
@@ -117,34 +157,36 @@ fn de_vries(law: &ChinchillaLaw, k_n: f64) -> Option<(f64, f64)> {
 /// assert!(compute_overhead(&h, 0.05, 0.9).is_err());
 /// # Ok::<(), isoflop::Error>(())
 /// ```
-pub fn compute_overhead(h: &ChinchillaHypothesis, k_n: f64, level: f64) -> Result<Overhead> {
+pub fn compute_overhead(h: &dyn LossHypothesis, k_n: f64, level: f64) -> Result<Overhead> {
     check::positive("model size factor k_N", k_n)?;
     check::open_unit("band level", level)?;
-    let (k_d, overhead) = de_vries(h.law(), k_n).ok_or_else(|| Error::NotApplicable {
+    let laws = laws_of(h, "the de Vries overhead")?;
+    let law = &laws.point;
+    let (k_d, overhead) = de_vries(law, k_n).ok_or_else(|| Error::NotApplicable {
         what: format!(
             "the de Vries overhead of a model {k_n}x the optimal size under {}",
             h.id()
         ),
         reason: format!(
             "a model {k_n}x the optimal size never reaches the optimal loss (needs k_N > {:.3})",
-            (1.0 + h.law().alpha() / h.law().beta()).powf(-1.0 / h.law().alpha())
+            (1.0 + law.alpha() / law.beta()).powf(-1.0 / law.alpha())
         ),
     })?;
     let mut warnings = Vec::new();
-    let overhead_band = if h.draws().is_empty() {
+    let overhead_band = if laws.draws.is_empty() {
         warnings.push(Warning::NoPublishedUncertainty);
         None
     } else {
-        let mut o: Vec<f64> = h
-            .draws()
+        let mut o: Vec<f64> = laws
+            .draws
             .iter()
             .filter_map(|l| de_vries(l, k_n).map(|x| x.1))
             .collect();
-        let missing = h.draws().len() - o.len();
+        let missing = laws.draws.len() - o.len();
         if missing > 0 {
             warnings.push(Warning::Note(format!(
                 "under {missing} of {} parameter draws this model size never reaches the optimal loss",
-                h.draws().len()
+                laws.draws.len()
             )));
         }
         if o.is_empty() {

@@ -111,6 +111,10 @@ pub struct Predictor {
 
 impl Predictor {
     /// A predictor whose bands cover `level` (in (0, 1), e.g. 0.9).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`](crate::Error::InvalidValue) for a level outside (0, 1).
     pub fn new(level: f64) -> Result<Self> {
         check::open_unit("band level", level)?;
         Ok(Predictor {
@@ -125,6 +129,12 @@ impl Predictor {
     }
 
     /// The loss of `n` parameters trained on `d` tokens under `h`, with band and warnings.
+    ///
+    /// # Errors
+    ///
+    /// The hypothesis' own errors at (`n`, `d`) (e.g. [`Error::NotApplicable`](crate::Error::NotApplicable)
+    /// for a curve continuation asked about another size), and
+    /// [`Error::NonFinite`](crate::Error::NonFinite) when 6ND or every draw's loss overflows.
     pub fn predict(&mut self, h: &dyn LossHypothesis, n: Params, d: Tokens) -> Result<Prediction> {
         let flops = Flops::new(check::result(
             "training compute 6ND",
@@ -207,11 +217,29 @@ impl Predictor {
 /// assert!(p.warnings.contains(&Warning::NoPublishedUncertainty));
 /// # Ok::<(), isoflop::Error>(())
 /// ```
+///
+/// # Errors
+///
+/// As [`Predictor::new`] and [`Predictor::predict`].
 pub fn predict(h: &dyn LossHypothesis, n: Params, d: Tokens, level: f64) -> Result<Prediction> {
     Predictor::new(level)?.predict(h, n, d)
 }
 
 /// The loss of a model with `n` parameters given a training budget `c` (D = C / 6N).
+///
+/// # Errors
+///
+/// As [`predict`], and [`Error::NonFinite`](crate::Error::NonFinite) when C / 6N overflows.
+///
+/// # Examples
+///
+/// ```
+/// use isoflop::law::ChinchillaHypothesis;
+/// use isoflop::query::predict_at_compute;
+/// let p = predict_at_compute(&ChinchillaHypothesis::hoffmann2022(), "6.7B".parse()?, "5.48e23".parse()?, 0.9)?;
+/// assert!(p.extrapolation.factor > 1.0);
+/// # Ok::<(), isoflop::Error>(())
+/// ```
 pub fn predict_at_compute(
     h: &dyn LossHypothesis,
     n: Params,
@@ -224,6 +252,21 @@ pub fn predict_at_compute(
 
 /// The loss of a model with `n` parameters given the compute (6ND) of another run of
 /// `other_n` parameters on `other_d` tokens: "7B with 65B's compute".
+///
+/// # Errors
+///
+/// As [`predict_at_compute`].
+///
+/// # Examples
+///
+/// ```
+/// use isoflop::law::ChinchillaHypothesis;
+/// use isoflop::query::predict_with_compute_of;
+/// let h = ChinchillaHypothesis::hoffmann2022();
+/// let p = predict_with_compute_of(&h, "6.7B".parse()?, "65.2B".parse()?, "1.4T".parse()?, 0.9)?;
+/// assert!((p.tokens.get() / 13.6e12 - 1.0).abs() < 0.01);
+/// # Ok::<(), isoflop::Error>(())
+/// ```
 pub fn predict_with_compute_of(
     h: &dyn LossHypothesis,
     n: Params,
@@ -246,6 +289,10 @@ pub fn predict_with_compute_of(
 /// assert_eq!(p.flops.to_string(), "5.48e23");
 /// # Ok::<(), isoflop::Error>(())
 /// ```
+///
+/// # Errors
+///
+/// As [`predict_at_compute`].
 pub fn predict_with_compute_of_run(
     h: &dyn LossHypothesis,
     n: Params,

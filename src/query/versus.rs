@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A probability computed as the fraction of parameter draws for which an event holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Probability {
     /// The hypothesis' stable id.
     pub hypothesis: String,
@@ -58,6 +59,10 @@ pub fn probability_below(
 /// the compute of a `large` model trained on `large_tokens` (C = 6 N_large D_large)
 /// reaches a lower loss than the large model. Each draw is one parameter set applied to
 /// both models, so their errors are correlated as they should be.
+///
+/// # Errors
+///
+/// As [`probability_lower`], and [`crate::Error::NonFinite`] when the budget overflows.
 pub fn probability_small_beats_large(
     h: &dyn LossHypothesis,
     small: Params,
@@ -71,6 +76,23 @@ pub fn probability_small_beats_large(
 
 /// The probability, over `h`'s parameter draws, that model `a` (parameters, tokens)
 /// reaches a lower loss than model `b`. Draw `i` is the same parameter set for both.
+///
+/// # Errors
+///
+/// The hypothesis' own errors at either model. A hypothesis without draws is not an
+/// error: the answer is its point verdict, with a warning that no uncertainty exists.
+///
+/// # Examples
+///
+/// ```
+/// use isoflop::law::ChinchillaHypothesis;
+/// use isoflop::query::probability_lower;
+/// let h = ChinchillaHypothesis::besiroglu2024_published();
+/// let (small, big) = (("6.7B".parse()?, "1T".parse()?), ("65.2B".parse()?, "1.4T".parse()?));
+/// let p = probability_lower(&h, small, big)?;
+/// assert_eq!(p.probability, 0.0); // a 10x smaller model on fewer tokens never wins
+/// # Ok::<(), isoflop::Error>(())
+/// ```
 pub fn probability_lower(
     h: &dyn LossHypothesis,
     a: (Params, Tokens),

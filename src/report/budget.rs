@@ -153,7 +153,10 @@ fn cluster_table(c: &Cluster) -> Result<Table> {
     row("dense peak, whole cluster", Cell::quantity(total));
     row(
         "power per accelerator (TDP)",
-        Cell::quantity(c.accelerator().tdp()),
+        match c.accelerator().tdp() {
+            Ok(w) => Cell::quantity(w),
+            Err(_) => Cell::text("not published"),
+        },
     );
     row("utilisation", Cell::text(utilisation_text(c.utilisation())));
     t.push_note(format!("accelerator data: {}", c.accelerator().source()));
@@ -280,7 +283,7 @@ impl Budget {
                 Cell::quantity(c.energy(self.work, pue)?),
                 Cell::text(format!(
                     "GPU-hours × {} × PUE {}",
-                    c.accelerator().tdp(),
+                    c.accelerator().tdp()?,
                     pue.get()
                 )),
             ]);

@@ -30,10 +30,7 @@ pub trait Figure {
     {
         let path = path.as_ref();
         let svg = self.render_svg()?;
-        let io = |e: std::io::Error| Error::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        };
+        let io = |e: std::io::Error| Error::io(path, e);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
@@ -115,8 +112,8 @@ pub(crate) type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Coords>;
 
 /// Turns a plotters error into an isoflop error.
 pub(crate) fn plot_err<E: std::fmt::Display>(e: E) -> Error {
-    Error::NotApplicable {
-        what: "drawing a figure".into(),
+    Error::Drawing {
+        what: "a figure".into(),
         reason: e.to_string(),
     }
 }

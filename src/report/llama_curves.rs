@@ -208,9 +208,11 @@ impl LlamaCurvesFigure {
     /// answer, or on more than 3 `shared` hypotheses (6 line styles in all).
     ///
     /// ```no_run
+    /// use isoflop::data::llama;
     /// use isoflop::law::{ContinuationOptions, LossHypothesis};
     /// use isoflop::report::{Figure, LlamaCurvesFigure};
-    /// let fig = LlamaCurvesFigure::llama_at_65b_compute(&[], &ContinuationOptions::default(), 0.9)?;
+    /// let opts = ContinuationOptions::default().starting_at(llama::CONTINUATION_START);
+    /// let fig = LlamaCurvesFigure::llama_at_65b_compute(&[], &opts, 0.9)?;
     /// fig.save_svg("target/llama_curves.svg")?;
     /// # Ok::<(), isoflop::Error>(())
     /// ```

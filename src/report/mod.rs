@@ -36,31 +36,45 @@
 //! and `save_svg(path)` writes it. Text uses the generic `sans-serif` family, so
 //! no font or C library is needed to build or render.
 
+#[cfg(feature = "plot")]
 mod axis;
 mod budget;
+#[cfg(feature = "plot")]
 mod compute_frontier;
 mod display;
+#[cfg(feature = "plot")]
 mod exponent_draws;
+#[cfg(feature = "plot")]
 mod figure;
 mod fit_display;
 mod html;
+#[cfg(feature = "plot")]
 mod isoflop_profile;
+#[cfg(feature = "plot")]
 mod llama_curves;
 mod query_display;
+#[cfg(feature = "plot")]
 mod style;
 mod table;
 
+#[cfg(feature = "plot")]
 pub use axis::Scale;
 pub use budget::{runs_table, Budget};
+#[cfg(feature = "plot")]
 pub use compute_frontier::ComputeFrontierFigure;
+#[cfg(feature = "plot")]
 pub use exponent_draws::{ExponentDrawsFigure, ExponentPoint};
+#[cfg(feature = "plot")]
 pub use figure::Figure;
 pub use fit_display::{bootstrap_table, fit_diagnostics_table};
 pub use html::{escape, HtmlDisplay};
+#[cfg(feature = "plot")]
 pub use isoflop_profile::{IsoFlopFigure, IsoFlopProfile};
+#[cfg(feature = "plot")]
 pub use llama_curves::{
     BudgetMarker, ExtendedCurve, LlamaCurvesFigure, ObservedCurve, ReferenceLine,
 };
 pub use query_display::{comparison_table, probabilities_table};
+#[cfg(feature = "plot")]
 pub use style::DEFAULT_SIZE;
 pub use table::{Cell, Column, Table};
