@@ -365,4 +365,7 @@ impl<H: ?Sized + LossHypothesis> LossHypothesis for Calibrated<H> {
     fn caveats(&self) -> Vec<Caveat> {
         self.inner.caveats()
     }
+    fn corpus(&self) -> String {
+        "that of its calibration points".into()
+    }
 }

@@ -203,6 +203,9 @@ impl LossHypothesis for DataConstrainedHypothesis {
     fn id(&self) -> String {
         "data-constrained-muennighoff2023".into()
     }
+    fn corpus(&self) -> String {
+        "C4 (Muennighoff et al. 2023)".into()
+    }
     fn assumption(&self) -> String {
         format!(
             "Chinchilla's law with {} unique tokens: repeated epochs and excess parameters are worth exponentially less (decay constants R_D*, R_N*).",

@@ -153,6 +153,7 @@ pub fn compute_overhead(h: &ChinchillaHypothesis, k_n: f64, level: f64) -> Resul
             Some(Band::from_draws(&mut o, level)?)
         }
     };
+    warnings.extend(super::predict::caveat_warnings(h));
     Ok(Overhead {
         hypothesis: h.id(),
         k_n,
