@@ -606,6 +606,17 @@ mod tests {
     }
 
     #[test]
+    fn notebook_blocks_are_evcxr_html_and_text() {
+        let n = Params::new(6_738_415_616.0).unwrap();
+        let blocks = notebook_blocks(&format!("{n} params"), n.get(), "parameters");
+        assert_eq!(
+            blocks,
+            "EVCXR_BEGIN_CONTENT text/html\n<span title=\"6738415616 parameters\" style=\"font-family:sans-serif;font-variant-numeric:tabular-nums\">6.74B params</span>\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/plain\n6.74B params\nEVCXR_END_CONTENT"
+        );
+        assert_eq!(format!("{n:?}"), "6.74B params (= 6738415616.0)");
+    }
+
+    #[test]
     fn serde_round_trips_and_validates() {
         let n = Params::new(6_738_415_616.0).unwrap();
         let s = serde_json::to_string(&n).unwrap();

@@ -98,7 +98,7 @@ pub enum FitStatus {
     /// - Add design points: more model sizes, and for each size several token ratios
     ///   (Hoffmann et al. 2022 used 9 budgets x many sizes).
     /// - Check the data: one loss definition, one corpus, one unit (nats/token).
-    /// - Trust the bootstrap bands ([`crate::fit::bootstrap`]) rather than the point values:
+    /// - Trust the bootstrap bands ([`crate::fit::bootstrap()`]) rather than the point values:
     ///   on a flat direction they are wide, which is the honest answer.
     /// - Fix one parameter from prior work (e.g. the exponents of a published law) and fit
     ///   the rest, or compare against a published law instead of refitting.

@@ -48,8 +48,7 @@ fn warnings_text(ws: &[String]) -> String {
 /// use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
 /// use isoflop::query::{compare, Question};
 /// use isoflop::report::{comparison_table, HtmlDisplay};
-/// let a = ChinchillaHypothesis::hoffmann2022();
-/// let hs: Vec<&dyn LossHypothesis> = vec![&a];
+/// let hs: Vec<Box<dyn LossHypothesis>> = vec![Box::new(ChinchillaHypothesis::hoffmann2022())];
 /// let q = Question::LossAt { params: "6.7B".parse()?, tokens: "13.6T".parse()? };
 /// let t = comparison_table(&compare(&hs, q, 0.9)?);
 /// assert!(t.text().contains("chinchilla-hoffmann2022"));
