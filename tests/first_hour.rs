@@ -81,7 +81,7 @@ fn compare_says_each_rows_corpus() {
     let fit = fit_chinchilla(&runs, &FitOptions::default()).unwrap();
     assert_eq!(
         fit.hypothesis("mine").unwrap().corpus(),
-        "that of the fitted runs"
+        "the fitted runs' corpus"
     );
 }
 

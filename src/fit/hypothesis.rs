@@ -28,7 +28,7 @@ use crate::error::Result;
 use crate::law::{Caveat, ChinchillaHypothesis, Uncertainty};
 
 /// What a fitted hypothesis says of its corpus: the same as the runs it was fitted to.
-const FITTED_CORPUS: &str = "that of the fitted runs";
+const FITTED_CORPUS: &str = "the fitted runs' corpus";
 
 /// The caveat a fit with `status` carries, if it did not converge.
 fn caveat_of(status: FitStatus) -> Option<Caveat> {

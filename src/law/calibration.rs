@@ -366,6 +366,6 @@ impl<H: ?Sized + LossHypothesis> LossHypothesis for Calibrated<H> {
         self.inner.caveats()
     }
     fn corpus(&self) -> String {
-        "that of its calibration points".into()
+        "its calibration points' corpus".into()
     }
 }
