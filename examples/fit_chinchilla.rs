@@ -7,6 +7,12 @@
 //! cargo run --release --example fit_chinchilla -- --bootstrap 0 --json
 //! cargo run --release --example fit_chinchilla -- --csv runs.csv
 //! cargo run --release --example fit_chinchilla -- --subset 100 --json   # timing of 100 grid starts
+//! cargo run --release --example fit_chinchilla -- --csv runs.csv --keep-unconverged
+//!
+//! A fit that does not converge (status `Stalled`, `AtBound`, `FlatDirection`,
+//! `IterationLimit`) exits with status 3 and says why and what to do, instead of printing
+//! where the optimiser stopped as if it were an estimate; `--keep-unconverged` prints
+//! those values anyway, labelled as not estimates.
 //! ```
 //!
 //! `--subset K` times L-BFGS from K evenly spaced grid starts (every 4500/K-th), one thread,
@@ -17,7 +23,7 @@ use isoflop::data::run_table::RunTable;
 use isoflop::fit::objective::ChinchillaObjective;
 use isoflop::fit::protocol::hoffmann_grid;
 use isoflop::fit::solver::{minimize, SolverOptions};
-use isoflop::fit::{bootstrap, fit_chinchilla, Estimates, FitOptions};
+use isoflop::fit::{bootstrap, fit_chinchilla, Estimates, FitOptions, FitStatus};
 use serde_json::json;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -29,9 +35,10 @@ struct Args {
     json: bool,
     subset: Option<usize>,
     seed: u64,
+    keep_unconverged: bool,
 }
 
-const USAGE: &str = "usage: fit_chinchilla [--bootstrap N] [--full-grid] [--csv PATH] [--json] [--seed S] [--subset K]";
+const USAGE: &str = "usage: fit_chinchilla [--bootstrap N] [--full-grid] [--csv PATH] [--json] [--seed S] [--subset K] [--keep-unconverged]";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
@@ -41,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
         json: false,
         subset: None,
         seed: 42,
+        keep_unconverged: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -71,6 +79,7 @@ fn parse_args() -> Result<Args, String> {
             "--csv" => args.csv = Some(value("--csv")?),
             "--full-grid" => args.full_grid = true,
             "--json" => args.json = true,
+            "--keep-unconverged" => args.keep_unconverged = true,
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown flag {other:?}\n{USAGE}")),
         }
@@ -87,7 +96,16 @@ fn main() -> ExitCode {
         }
     };
     match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Outcome::Converged) => ExitCode::SUCCESS,
+        Ok(Outcome::NotConverged(status)) => {
+            eprintln!(
+                "error: the fit did not converge ({status}): {}\n\
+                 the parameter values are where the optimiser stopped, not estimates; \
+                 pass --keep-unconverged to print them anyway",
+                status.advice()
+            );
+            ExitCode::from(3)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
@@ -95,7 +113,13 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &Args) -> isoflop::Result<()> {
+/// How a run ended: a converged fit, or one that did not converge and was not kept.
+enum Outcome {
+    Converged,
+    NotConverged(FitStatus),
+}
+
+fn run(args: &Args) -> isoflop::Result<Outcome> {
     let (runs, label) = match &args.csv {
         Some(path) => (RunTable::from_csv_path(path)?, path.clone()),
         None => (
@@ -104,7 +128,7 @@ fn run(args: &Args) -> isoflop::Result<()> {
         ),
     };
     if let Some(k) = args.subset {
-        return subset_timing(&runs, k, args.json);
+        return subset_timing(&runs, k, args.json).map(|()| Outcome::Converged);
     }
     let options = if args.full_grid {
         FitOptions::full_grid()
@@ -114,6 +138,10 @@ fn run(args: &Args) -> isoflop::Result<()> {
     let t0 = Instant::now();
     let fit = fit_chinchilla(&runs, &options)?;
     let fit_secs = t0.elapsed().as_secs_f64();
+    if !fit.status.is_converged() && !args.keep_unconverged {
+        return Ok(Outcome::NotConverged(fit.status));
+    }
+    let converged = fit.status.is_converged();
     let est = Estimates::from(&fit.law);
 
     let boot = if args.bootstrap > 0 {
@@ -126,7 +154,10 @@ fn run(args: &Args) -> isoflop::Result<()> {
 
     if args.json {
         let mut out = json!({
-            "estimates": est,
+            "converged": converged,
+            // Where the optimiser stopped is an estimate only if the fit converged.
+            "estimates": if converged { json!(est) } else { json!(null) },
+            "stopped_at": est,
             "objective": fit.objective,
             "status": fit.status,
             "runs": runs.len(),
@@ -143,7 +174,7 @@ fn run(args: &Args) -> isoflop::Result<()> {
             });
         }
         println!("{out}");
-        return Ok(());
+        return Ok(Outcome::Converged);
     }
 
     println!("data: {label} ({} runs)", runs.len());
@@ -157,16 +188,24 @@ fn run(args: &Args) -> isoflop::Result<()> {
     );
     let d = &fit.diagnostics;
     println!(
-        "status: {:?}; objective {:.10e}; {} L-BFGS iterations; |grad| {:.1e}; {} of {} refined starts reached the best optimum ({} failed)",
+        "status: {}; objective {:.10e}; {} L-BFGS iterations; |grad| {:.1e}; {} of {} refined starts reached the best optimum ({} failed)",
         fit.status, fit.objective, d.iterations, d.grad_norm, d.starts_at_best, d.starts_tried, d.starts_failed
     );
     println!("fit time: {:.1} ms", fit_secs * 1e3);
+    if !converged {
+        println!(
+            "warning: the fit did not converge ({}): {}\nthe values below are where the optimiser stopped, NOT estimates (kept by --keep-unconverged)",
+            fit.status,
+            fit.status.advice()
+        );
+    }
     println!();
     let names = ["E", "A", "B", "alpha", "beta"];
+    let label = if converged { "estimate" } else { "stopped at" };
     match &boot {
         None => {
             for (n, v) in names.iter().zip(est.to_array()) {
-                println!("{n:>6} = {v:.5}");
+                println!("{n:>6} = {v:.5}  ({label})");
             }
         }
         Some((b, secs)) => {
@@ -175,7 +214,7 @@ fn run(args: &Args) -> isoflop::Result<()> {
             let bands = [ci.e, ci.a, ci.b, ci.alpha, ci.beta];
             println!(
                 "{:>6}  {:>12}  {:>10}  {:>25}",
-                "", "estimate", "std error", "95% interval (2.5, 97.5)"
+                "", label, "std error", "95% interval (2.5, 97.5)"
             );
             for (i, n) in names.iter().enumerate() {
                 println!(
@@ -200,10 +239,8 @@ fn run(args: &Args) -> isoflop::Result<()> {
         }
     }
     println!();
-    println!(
-        "targets (2-core machine): protocol answer < 200 ms, full grid < 3 s, 4,000 refits < 1.5 s"
-    );
-    Ok(())
+    println!("targets (2-core machine): protocol answer < 200 ms, full grid < 3 s, 4,000 refits < 1.5 s");
+    Ok(Outcome::Converged)
 }
 
 /// L-BFGS from every (4500/k)-th grid start on one thread, for the SciPy comparison.

@@ -173,9 +173,23 @@ struct Entry {
 /// The parametric hypotheses, shared by all models, and their calibration rows.
 fn parametric(
     curves: &[isoflop::data::curve::LossCurve],
+    keep_unconverged: bool,
 ) -> isoflop::Result<(Vec<Entry>, Vec<CalibrationRow>)> {
     let hoffmann = ChinchillaHypothesis::hoffmann2022();
     let besiroglu = replication::besiroglu2024(BOOTSTRAP, SEED)?;
+    // A refit that did not converge is not an answer: stop, unless asked to keep it (its
+    // predictions then carry the status as a warning).
+    if let Some(isoflop::law::Caveat::FitNotConverged { status, reason }) = besiroglu
+        .caveats()
+        .into_iter()
+        .find(|c| matches!(c, isoflop::law::Caveat::FitNotConverged { .. }))
+    {
+        if !keep_unconverged {
+            return Err(isoflop::Error::NonIdentifiable(format!(
+                "the Chinchilla refit did not converge ({status}): {reason}; pass --keep-unconverged to continue with it"
+            )));
+        }
+    }
     let points = final_points(curves, Tokens::new(FINAL_WINDOW)?);
     let mut entries = Vec::new();
     let mut calibrations = Vec::new();
@@ -571,13 +585,15 @@ fn write_figure(shared: &[Entry], own: &[Vec<Entry>], json: bool) -> isoflop::Re
 }
 
 const USAGE: &str =
-    "usage: llama_rant [--json]\n  --json  print one JSON object {\"models\": [...]}";
+    "usage: llama_rant [--json] [--keep-unconverged]\n  --json  print one JSON object {\"models\": [...]}\n  --keep-unconverged  continue with a refit that did not converge (its answers warn)";
 
 fn main() -> ExitCode {
     let mut json = false;
+    let mut keep_unconverged = false;
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--json" => json = true,
+            "--keep-unconverged" => keep_unconverged = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -588,23 +604,24 @@ fn main() -> ExitCode {
             }
         }
     }
-    let result = parametric(&llama::curves()).and_then(|(shared, calibrations)| {
-        // Each model's own curve continuations, fitted once for the tables and the figure.
-        let own = LlamaModel::ALL
-            .iter()
-            .map(|&m| continuations(&llama::curve(m)))
-            .collect::<isoflop::Result<Vec<_>>>()?;
-        let r = report(&shared, &own, calibrations)?;
-        if json {
-            let text = serde_json::to_string_pretty(&r)?;
-            println!("{text}");
-        } else {
-            print_compute(&r)?;
-            print_losses(&r)?;
-            print_verdicts(&r);
-        }
-        write_figure(&shared, &own, json)
-    });
+    let result =
+        parametric(&llama::curves(), keep_unconverged).and_then(|(shared, calibrations)| {
+            // Each model's own curve continuations, fitted once for the tables and the figure.
+            let own = LlamaModel::ALL
+                .iter()
+                .map(|&m| continuations(&llama::curve(m)))
+                .collect::<isoflop::Result<Vec<_>>>()?;
+            let r = report(&shared, &own, calibrations)?;
+            if json {
+                let text = serde_json::to_string_pretty(&r)?;
+                println!("{text}");
+            } else {
+                print_compute(&r)?;
+                print_losses(&r)?;
+                print_verdicts(&r);
+            }
+            write_figure(&shared, &own, json)
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -438,6 +438,69 @@ impl Cluster {
         }
     }
 
+    /// Model FLOPs the cluster executes in `time` with every accelerator busy:
+    /// count x seconds x dense peak x MFU. The forward question of a planner ("2,048 H100s
+    /// at 40% MFU for 30 days: how many FLOPs?"); [`Cluster::gpu_hours`] and
+    /// [`Cluster::wall_clock`] answer the other direction.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotApplicable`] for a tokens/s utilisation (FLOPs then depend on the
+    /// model size: use [`Cluster::tokens_in`] and 6ND); [`Error::NonFinite`] on overflow.
+    ///
+    /// ```
+    /// use isoflop::cluster::{Cluster, Utilisation};
+    /// use isoflop::hardware::{Accelerator, Precision};
+    /// use isoflop::units::TimeSpan;
+    /// let cluster = Cluster::new(Accelerator::by_name("H100")?, 2048, Precision::Bf16, Utilisation::mfu(0.4)?)?;
+    /// let c = cluster.flops_in(TimeSpan::from_days(30.0)?)?;
+    /// // 2048 x 30 x 86,400 s x 989.4e12 FLOP/s x 0.4
+    /// assert_eq!(c.to_string(), "2.1e24");
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn flops_in(&self, time: TimeSpan) -> Result<Flops> {
+        match self.utilisation {
+            Utilisation::Mfu(mfu) => Flops::new(check::result(
+                "FLOPs",
+                f64::from(self.count) * time.get() * self.peak()?.get() * mfu,
+            )?),
+            Utilisation::TokensPerSecondPerAccelerator(_) => Err(Error::NotApplicable {
+                what: "FLOPs in a time span at a tokens/s utilisation".to_string(),
+                reason: "a throughput in tokens/s gives FLOPs only with the model size: \
+                         use Cluster::tokens_in(params, time) and 6ND, or give the cluster an MFU"
+                    .to_string(),
+            }),
+        }
+    }
+
+    /// Training tokens a model of `params` parameters sees in `time` with every
+    /// accelerator busy: count x seconds x tokens/s per accelerator, or with an MFU,
+    /// [`Cluster::flops_in`] / 6N.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NonFinite`] on overflow.
+    ///
+    /// ```
+    /// use isoflop::cluster::{Cluster, Utilisation};
+    /// use isoflop::hardware::{Accelerator, Precision};
+    /// use isoflop::units::TimeSpan;
+    /// // LLaMA-65B: 2048 A100s at about 380 tokens/s each for 21 days: about 1.4T tokens.
+    /// let cluster = Cluster::new(Accelerator::by_name("A100-80GB")?, 2048, Precision::Bf16, Utilisation::tokens_per_second(380.0)?)?;
+    /// let d = cluster.tokens_in("65.2B".parse()?, TimeSpan::from_days(21.0)?)?;
+    /// assert_eq!(d.to_string(), "1.41T");
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn tokens_in(&self, params: Params, time: TimeSpan) -> Result<Tokens> {
+        match self.utilisation {
+            Utilisation::Mfu(_) => crate::compute::tokens_for_flops(params, self.flops_in(time)?),
+            Utilisation::TokensPerSecondPerAccelerator(rate) => Tokens::new(check::result(
+                "tokens",
+                f64::from(self.count) * time.get() * rate,
+            )?),
+        }
+    }
+
     /// Wall-clock time with every accelerator busy: GPU-hours / count.
     pub fn wall_clock(&self, work: impl Into<Workload>) -> Result<TimeSpan> {
         TimeSpan::from_hours(self.gpu_hours(work)?.get() / f64::from(self.count))
@@ -540,6 +603,42 @@ mod tests {
         assert!(serde_json::from_str::<Cluster>(&zero).is_err());
         let v100 = json.replace("A100 80GB", "V100 SXM");
         assert!(serde_json::from_str::<Cluster>(&v100).is_err()); // no BF16 on V100
+    }
+
+    #[test]
+    fn flops_in_thirty_days_of_2048_h100s() {
+        // By hand: 2048 GPUs x (30 x 86,400 s) x 989.4e12 FLOP/s (H100 SXM BF16 dense peak,
+        // NVIDIA datasheet) x 0.4 MFU = 5.308416e9 GPU-s x 3.9576e14 = 2.10085871616e24.
+        let by_hand = 2048.0 * (30.0 * 86_400.0) * 989.4e12 * 0.4;
+        assert_eq!(by_hand, 2.100_858_716_16e24);
+        let h100 = Accelerator::by_name("H100").unwrap();
+        let c = Cluster::new(h100, 2048, Precision::Bf16, Utilisation::mfu(0.4).unwrap()).unwrap();
+        let thirty_days = TimeSpan::from_days(30.0).unwrap();
+        let flops = c.flops_in(thirty_days).unwrap();
+        assert!((flops.get() / by_hand - 1.0).abs() < 1e-12, "{flops:?}");
+        // And back: those FLOPs take 30 days on the same cluster.
+        assert!((c.wall_clock(flops).unwrap().days() - 30.0).abs() < 1e-9);
+        // Tokens for an 8B model: C / 6N.
+        let n = Params::new(8e9).unwrap();
+        let d = c.tokens_in(n, thirty_days).unwrap();
+        assert!((d.get() - by_hand / (6.0 * 8e9)).abs() < 1e-3 * d.get());
+        // A tokens/s cluster needs the model size for FLOPs.
+        let tps = Cluster::new(
+            a100(),
+            2048,
+            Precision::Bf16,
+            Utilisation::tokens_per_second(380.0).unwrap(),
+        )
+        .unwrap();
+        assert!(matches!(
+            tps.flops_in(thirty_days),
+            Err(Error::NotApplicable { .. })
+        ));
+        // 2048 x 380 tokens/s x 21 days = 1.412e12 tokens, by hand.
+        let d = tps
+            .tokens_in(n, TimeSpan::from_days(21.0).unwrap())
+            .unwrap();
+        assert!((d.get() - 2048.0 * 380.0 * 21.0 * 86_400.0).abs() < 1.0);
     }
 
     #[test]

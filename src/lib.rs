@@ -35,11 +35,41 @@
 //! use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
 //! use isoflop::query::{compare, Question};
 //!
-//! let hoffmann = ChinchillaHypothesis::hoffmann2022();
-//! let refit = ChinchillaHypothesis::besiroglu2024_published();
-//! let hs: Vec<&dyn LossHypothesis> = vec![&hoffmann, &refit];
+//! // Owned (boxed) hypotheses: a notebook can keep this vector between cells.
+//! let hs: Vec<Box<dyn LossHypothesis>> = vec![
+//!     Box::new(ChinchillaHypothesis::hoffmann2022()),
+//!     Box::new(ChinchillaHypothesis::besiroglu2024_published()),
+//! ];
 //! let q = Question::LossAtCompute { params: "6.7B".parse()?, flops: "5.48e23".parse()? };
-//! println!("{}", compare(&hs, q, 0.9)?);
+//! println!("{}", compare(&hs, q, 0.9)?); // each row with its band, corpus and warnings
+//! # Ok::<(), isoflop::Error>(())
+//! ```
+//!
+//! ## From your own runs to an answer
+//!
+//! Fit the Chinchilla law to your runs, bootstrap it, and ask: the hypothesis knows
+//! how far your data reaches, and a fit that did not converge says so on every answer.
+//!
+//! ```
+//! use isoflop::fit::{fit_hypothesis, FitOptions};
+//! use isoflop::query::predict;
+//! // let runs = isoflop::data::run_table::RunTable::from_csv_path("my_runs.csv")?;
+//! let runs = isoflop::data::chinchilla::replication_runs();
+//! let mine = fit_hypothesis(&runs, "my-law", &FitOptions::default(), 100, 42)?;
+//! let p = predict(&mine, "8B".parse()?, "2T".parse()?, 0.9)?;
+//! println!("{p}"); // loss with a band over 100 refits, how far beyond the runs, warnings
+//! # Ok::<(), isoflop::Error>(())
+//! ```
+//!
+//! And the planner's forward question, "2,048 H100s at 40% MFU for 30 days: how many
+//! FLOPs?":
+//!
+//! ```
+//! use isoflop::cluster::{Cluster, Utilisation};
+//! use isoflop::hardware::{Accelerator, Precision};
+//! use isoflop::units::TimeSpan;
+//! let h100s = Cluster::new(Accelerator::by_name("H100")?, 2048, Precision::Bf16, Utilisation::mfu(0.4)?)?;
+//! assert_eq!(h100s.flops_in(TimeSpan::from_days(30.0)?)?.to_string(), "2.1e24");
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 //!
@@ -71,6 +101,7 @@
 //! | query | [`prediction`], [`query`] | loss at a budget, inverse, optimal split, comparisons |
 //! | backtest | [`backtest`] | fit on part of the data, predict the rest: error, bias, band coverage |
 //! | report | [`report`] | evcxr notebook display (HTML), SVG plots |
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -99,6 +130,7 @@ pub mod report;
 mod par;
 
 #[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod strategies;
 
 pub use error::{Error, Result};

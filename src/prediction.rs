@@ -40,11 +40,14 @@ pub enum Warning {
         /// Which axis.
         axis: String,
     },
-    /// The value is below the hypothesis' own floor (its irreducible loss at this size).
+    /// The point estimate is below the hypothesis' own floor (its irreducible loss at
+    /// this size under the point-estimate parameters). Only the point estimate is
+    /// compared with the point estimate's floor: each parameter draw has a floor of its
+    /// own, so a band edge below the point floor is no contradiction.
     BelowFloor {
-        /// The value.
+        /// The point estimate.
         value: f64,
-        /// The floor.
+        /// The point estimate's floor.
         floor: f64,
     },
     /// The value is physically impossible (a loss below zero, or non-finite draws).
@@ -58,6 +61,14 @@ pub enum Warning {
     /// schedule (Hoffmann et al. 2022, App. B): they overstate the loss of a run
     /// scheduled to end there.
     ScheduleConfound,
+    /// The fit behind the hypothesis did not converge: its parameters are not
+    /// estimates, and neither is anything predicted from them.
+    FitNotConverged {
+        /// The fit's status (`Stalled`, `AtBound`, `FlatDirection`, `IterationLimit`).
+        status: String,
+        /// What the status means and what to do about it.
+        reason: String,
+    },
     /// Any other caveat. Serialised as `{"kind": "note", "text": "..."}` (an
     /// internally tagged variant cannot hold a bare string).
     #[serde(with = "note_text")]
@@ -90,11 +101,15 @@ impl fmt::Display for Warning {
             }
             Warning::BelowFloor { value, floor } => write!(
                 f,
-                "value {value:.4} is below this hypothesis' own floor {floor:.4}"
+                "the point estimate {value:.4} is below this hypothesis' own floor {floor:.4}"
+            ),
+            Warning::FitNotConverged { status, reason } => write!(
+                f,
+                "the fit behind this hypothesis did not converge ({status}): {reason}; its numbers are not estimates"
             ),
             Warning::Impossible { reason } => write!(f, "physically impossible: {reason}"),
             Warning::NoPublishedUncertainty => f.write_str(
-                "no published uncertainty for these parameters: the band has zero width, not zero error",
+                "no published uncertainty for these parameters (no parameter draws): the band has zero width, not zero error",
             ),
             Warning::ScheduleConfound => f.write_str(
                 "fitted to intermediate points of a cosine schedule, which overstate the loss of a run scheduled to end there",

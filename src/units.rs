@@ -213,10 +213,11 @@ macro_rules! quantity {
     (
         $(#[$doc:meta])*
         $name:ident, what: $what:literal, base: $base:literal, units: [$($unit:literal),*],
+        debug_unit: $debug_unit:literal,
         display: |$x:ident, $f:ident| $display:expr
     ) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
+        #[derive(Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
         #[serde(try_from = "f64", into = "f64")]
         pub struct $name(f64);
 
@@ -277,7 +278,48 @@ macro_rules! quantity {
                 $display
             }
         }
+
+        /// As the field writes it, with its unit, and the exact value when the short
+        /// form rounds it: `6.74B params (= 6738415616.0)`. Tuples of quantities (which
+        /// a notebook shows with `Debug`) read the same way.
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let shown = self.to_string();
+                write!(f, "{shown}{}", $debug_unit)?;
+                if shown.parse::<$name>().map_or(true, |q| q.0 != self.0) {
+                    write!(f, " (= {:?})", self.0)?;
+                }
+                Ok(())
+            }
+        }
+
+        impl $name {
+            /// Shows the quantity in an evcxr notebook as the field writes it, with its
+            /// unit (plain text, and an HTML span whose tooltip has the exact value).
+            pub fn evcxr_display(&self) {
+                println!("{}", notebook_blocks(&format!("{}{}", self, $debug_unit), self.0, $base));
+            }
+        }
     };
+}
+
+/// The evcxr display blocks of a quantity: `text/html` (a span with the exact value
+/// as its tooltip) and `text/plain`. Units own this tiny form so that they need no
+/// display code from the report layer.
+fn notebook_blocks(shown: &str, exact: f64, base: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    format!(
+        "EVCXR_BEGIN_CONTENT text/html\n<span title=\"{} {}\" style=\"font-family:sans-serif;font-variant-numeric:tabular-nums\">{}</span>\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/plain\n{}\nEVCXR_END_CONTENT",
+        exact,
+        escape(base),
+        escape(shown),
+        shown
+    )
 }
 
 quantity!(
@@ -285,6 +327,7 @@ quantity!(
     /// Prints as "6.74B".
     Params, what: "parameter count", base: "parameters",
     units: ["parameters", "params", "param"],
+    debug_unit: " params",
     display: |x, f| fmt_count(x, f)
 );
 
@@ -292,6 +335,7 @@ quantity!(
     /// A number of training tokens D. Prints as "1.4T".
     Tokens, what: "token count", base: "tokens",
     units: ["tokens", "token", "tok"],
+    debug_unit: " tokens",
     display: |x, f| fmt_count(x, f)
 );
 
@@ -299,6 +343,7 @@ quantity!(
     /// An amount of floating-point operations C (training or inference). Prints as "5.48e23".
     Flops, what: "FLOP count", base: "FLOPs",
     units: ["flops", "flop"],
+    debug_unit: " FLOPs",
     display: |x, f| fmt_sci(x, f)
 );
 
@@ -307,6 +352,7 @@ quantity!(
     /// Prints as "3.12e14 FLOP/s"; parses "312T", "312 TFLOP/s" or "3.12e14".
     FlopsPerSecond, what: "FLOP/s rate", base: "FLOP/s",
     units: ["flop/s", "flops/s", "flops", "flop"],
+    debug_unit: "",
     display: |x, f| { fmt_sci(x, f)?; f.write_str(" FLOP/s") }
 );
 
@@ -314,6 +360,7 @@ quantity!(
     /// Accelerator-hours (one GPU busy for one hour is 1 GPU-h). Prints as "82,432 GPU-h".
     GpuHours, what: "GPU-hour count", base: "GPU-hours",
     units: ["gpu-hours", "gpu hours", "gpu-hour", "gpu-h", "gpuh", "h"],
+    debug_unit: "",
     display: |x, f| { fmt_grouped(x, f)?; f.write_str(" GPU-h") }
 );
 
@@ -321,6 +368,7 @@ quantity!(
     /// A span of wall-clock time. Prints in days ("21.3 days") or hours below a day.
     TimeSpan, what: "time span", base: "seconds",
     units: ["seconds", "second", "s"],
+    debug_unit: "",
     display: |x, f| {
         let days = x / 86_400.0;
         if days >= 1.0 {
@@ -337,6 +385,7 @@ quantity!(
     /// Electrical power. Prints as "400 W".
     Watts, what: "power", base: "watts",
     units: ["watts", "watt", "w"],
+    debug_unit: "",
     display: |x, f| { fmt_grouped(x, f)?; f.write_str(" W") }
 );
 
@@ -344,6 +393,7 @@ quantity!(
     /// Energy. Base unit joules; prints in MWh ("449 MWh").
     Energy, what: "energy", base: "joules",
     units: ["joules", "joule", "j"],
+    debug_unit: "",
     display: |x, f| {
         let mwh = x / 3.6e9;
         match f.precision() {
@@ -357,6 +407,7 @@ quantity!(
     /// Greenhouse-gas emissions in kilograms of CO2-equivalent; prints in tonnes ("173 tCO2eq").
     Emissions, what: "emissions amount", base: "kg CO2eq",
     units: ["kgco2eq", "kg"],
+    debug_unit: "",
     display: |x, f| {
         let t = x / 1000.0;
         match f.precision() {
@@ -370,6 +421,7 @@ quantity!(
     /// Money in US dollars. Prints as "$1,234,567".
     Usd, what: "amount of money", base: "US dollars",
     units: ["usd", "$"],
+    debug_unit: "",
     display: |x, f| { f.write_str("$")?; fmt_grouped(x, f) }
 );
 
@@ -443,6 +495,33 @@ impl Params {
     /// In billions, the unit model names use ("6.7" for LLaMA-7B).
     pub fn billions(self) -> f64 {
         self.0 / 1e9
+    }
+
+    /// The size as written with its indefinite article, read the way the field says it:
+    /// "a 6.7B", "an 8B" ("eight"), "an 11B" ("eleven"), "an 80B", "a 1.4T".
+    ///
+    /// ```
+    /// use isoflop::units::Params;
+    /// assert_eq!("8B".parse::<Params>()?.with_article(), "an 8B");
+    /// assert_eq!("6.7B".parse::<Params>()?.with_article(), "a 6.7B");
+    /// assert_eq!("18B".parse::<Params>()?.with_article(), "an 18B");
+    /// assert_eq!("110B".parse::<Params>()?.with_article(), "a 110B");
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn with_article(self) -> String {
+        let text = self.to_string();
+        format!("{} {text}", indefinite_article(&text))
+    }
+}
+
+/// "a" or "an" before a number as spoken: "an" for eight, eleven, eighteen, eighty,
+/// eight hundred (the integer part starts with 8, or is 11 or 18).
+fn indefinite_article(number: &str) -> &'static str {
+    let int: String = number.chars().take_while(char::is_ascii_digit).collect();
+    if int.starts_with('8') || int == "11" || int == "18" {
+        "an"
+    } else {
+        "a"
     }
 }
 
@@ -524,6 +603,17 @@ mod tests {
             assert!(GpuHours::new(bad).is_err());
         }
         assert!(Flops::new(1e308).unwrap().scale(10.0).is_err());
+    }
+
+    #[test]
+    fn notebook_blocks_are_evcxr_html_and_text() {
+        let n = Params::new(6_738_415_616.0).unwrap();
+        let blocks = notebook_blocks(&format!("{n} params"), n.get(), "parameters");
+        assert_eq!(
+            blocks,
+            "EVCXR_BEGIN_CONTENT text/html\n<span title=\"6738415616 parameters\" style=\"font-family:sans-serif;font-variant-numeric:tabular-nums\">6.74B params</span>\nEVCXR_END_CONTENT\nEVCXR_BEGIN_CONTENT text/plain\n6.74B params\nEVCXR_END_CONTENT"
+        );
+        assert_eq!(format!("{n:?}"), "6.74B params (= 6738415616.0)");
     }
 
     #[test]

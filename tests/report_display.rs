@@ -272,7 +272,10 @@ fn table_has_units_bands_warning_footnotes_and_alignment() {
     assert!(lines[3].ends_with("!1"), "{text}");
     assert!(lines[4].ends_with("!1 !2"), "{text}");
     assert!(text.contains("\n!1 no published uncertainty"), "{text}");
-    assert!(text.contains("\n!2 value 0.9000 is below"), "{text}");
+    assert!(
+        text.contains("\n!2 the point estimate 0.9000 is below"),
+        "{text}"
+    );
     // Bands are right-aligned in one column: every band ends at the same offset.
     let ends: Vec<usize> = lines[3..5].iter().map(|l| l.find("90%").unwrap()).collect();
     assert_eq!(ends[0], ends[1], "{text}");
@@ -480,7 +483,7 @@ fn fit_result_and_bootstrap_show_estimates_errors_intervals_and_status() {
         format!("{:.5}", fit.law.alpha())[..6].to_string(),
         format!("{:.5}", fit.law.beta())[..6].to_string(),
         "4500".to_string(),
-        "Hessian reciprocal condition number".to_string(),
+        "Hessian condition number".to_string(),
     ] {
         assert!(v.contains(&want), "missing {want:?} in {v}");
     }

@@ -232,6 +232,34 @@ impl RunTable {
         self.runs.iter()
     }
 
+    /// A fingerprint of the table's contents: FNV-1a (64-bit) over the bits of every
+    /// run's N, D and loss, in order. Two tables with the same runs in the same order
+    /// share it; a fit remembers its table's fingerprint so that a bootstrap can refuse
+    /// a table the fit was not made on.
+    ///
+    /// ```
+    /// use isoflop::data::run_table::RunTable;
+    /// let a = RunTable::from_rows(&[(1e8, 2e9, 3.1), (4e8, 8e9, 2.7)])?;
+    /// let b = RunTable::from_rows(&[(1e8, 2e9, 3.1), (4e8, 8e9, 2.6)])?;
+    /// assert_eq!(a.fingerprint(), a.clone().fingerprint());
+    /// assert_ne!(a.fingerprint(), b.fingerprint());
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn fingerprint(&self) -> u64 {
+        const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        let mut h = OFFSET;
+        for r in &self.runs {
+            for v in [r.n.get(), r.d.get(), r.loss] {
+                for byte in v.to_bits().to_le_bytes() {
+                    h ^= u64::from(byte);
+                    h = h.wrapping_mul(PRIME);
+                }
+            }
+        }
+        h
+    }
+
     /// Number of distinct model sizes (exactly equal N).
     pub fn distinct_sizes(&self) -> usize {
         distinct(self.runs.iter().map(|r| r.n.get()))

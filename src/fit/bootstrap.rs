@@ -34,7 +34,7 @@ use super::solver::SolverOptions;
 use crate::band::Band;
 use crate::data::run_table::RunTable;
 use crate::error::{check, Error, Result};
-use crate::law::ChinchillaLaw;
+use crate::law::{ChinchillaLaw, Evidence};
 use crate::par::*;
 use crate::units::{Params, Tokens};
 use nalgebra::{Matrix5, Vector5};
@@ -112,6 +112,9 @@ pub struct Intervals {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bootstrap {
     point: ChinchillaLaw,
+    status: FitStatus,
+    table_fingerprint: u64,
+    evidence: Evidence,
     draws: Vec<ChinchillaLaw>,
     log_noise: Vec<f64>,
     requested: usize,
@@ -127,7 +130,26 @@ fn law_values(l: &ChinchillaLaw) -> [f64; 5] {
 ///
 /// Replicates whose refit fails (non-finite objective, or an exponent ≤ 0) are left out and
 /// counted ([`Bootstrap::failed`]); replicates that stop short of convergence are kept and
-/// counted ([`Bootstrap::not_converged`]). Errors if `replicates` is 0 or every refit fails.
+/// counted ([`Bootstrap::not_converged`]).
+///
+/// # Errors
+///
+/// [`Error::NotApplicable`] if `fit` was not made on `table` (its
+/// [`FitResult::table_fingerprint`] differs from [`RunTable::fingerprint`]): a bootstrap
+/// belongs to its fit. [`Error::InsufficientData`] if `replicates` is 0 or the table is
+/// too small to fit; [`Error::NonIdentifiable`] if every refit fails.
+///
+/// ```
+/// use isoflop::data::chinchilla;
+/// use isoflop::data::run_table::RunTable;
+/// use isoflop::fit::{bootstrap, fit_chinchilla, FitOptions};
+/// let runs = chinchilla::replication_runs();
+/// let fit = fit_chinchilla(&runs, &FitOptions::default())?;
+/// let other = runs.drop_highest_losses(10)?;
+/// assert!(bootstrap(&other, &fit, 10, 1).is_err()); // not the table of this fit
+/// assert_eq!(bootstrap(&runs, &fit, 10, 1)?.draws().len(), 10);
+/// # Ok::<(), isoflop::Error>(())
+/// ```
 pub fn bootstrap(
     table: &RunTable,
     fit: &FitResult,
@@ -150,6 +172,17 @@ pub fn bootstrap_with(
             what: "a bootstrap",
             reason: "0 replicates requested; ask for at least 1 (the replication used 4,000)"
                 .into(),
+        });
+    }
+    if table.fingerprint() != fit.table_fingerprint {
+        return Err(Error::NotApplicable {
+            what: "a bootstrap of this fit".into(),
+            reason: format!(
+                "the run table given ({} runs, fingerprint {:016x}) is not the one the fit was made on (fingerprint {:016x}); bootstrap the table you fitted",
+                table.len(),
+                table.fingerprint(),
+                fit.table_fingerprint
+            ),
         });
     }
     table.check_fittable(CHINCHILLA_DIM)?;
@@ -196,6 +229,9 @@ pub fn bootstrap_with(
     }
     Ok(Bootstrap {
         point: fit.law,
+        status: fit.status,
+        table_fingerprint: fit.table_fingerprint,
+        evidence: fit.evidence.clone(),
         draws,
         log_noise,
         requested: replicates,
@@ -207,6 +243,21 @@ impl Bootstrap {
     /// The full-data point estimate the draws were warm-started from.
     pub fn point(&self) -> &ChinchillaLaw {
         &self.point
+    }
+
+    /// The status of the full-data fit the draws belong to.
+    pub fn fit_status(&self) -> FitStatus {
+        self.status
+    }
+
+    /// [`RunTable::fingerprint`] of the table the fit and its draws were made on.
+    pub fn table_fingerprint(&self) -> u64 {
+        self.table_fingerprint
+    }
+
+    /// The ranges of the table the fit was made on.
+    pub fn evidence(&self) -> &Evidence {
+        &self.evidence
     }
 
     /// The refitted laws, one per successful replicate, in replicate order.

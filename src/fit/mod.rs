@@ -7,6 +7,7 @@
 //! | [`multistart`] | many starts in parallel, keep the best; or screen the starts, refine the best few |
 //! | [`protocol`] | Hoffmann et al. 2022's grid protocol for the Chinchilla law; fit status and diagnostics |
 //! | [`mod@bootstrap`] | resample runs, refit warm-started, keep the draws; SEs, intervals, covariance, bands |
+//! | [`hypothesis`] | a fit (with its bootstrap) as a loss hypothesis: data to answer in one step |
 //! | [`kaplan`] | Kaplan et al. 2020's joint law L(N, D) through the same machinery |
 //! | [`replication`] | the Besiroglu et al. 2024 replication refitted to the bundled data, as a hypothesis |
 //!
@@ -25,6 +26,7 @@
 //! ```
 
 pub mod bootstrap;
+pub mod hypothesis;
 pub mod kaplan;
 pub mod multistart;
 pub mod objective;
@@ -33,5 +35,6 @@ pub mod replication;
 pub mod solver;
 
 pub use bootstrap::{bootstrap, Bootstrap, Estimates};
+pub use hypothesis::fit_hypothesis;
 pub use kaplan::{fit_kaplan, KaplanFit};
 pub use protocol::{fit_chinchilla, FitOptions, FitResult, FitStatus, Strategy};

@@ -23,7 +23,7 @@ use super::objective::{ChinchillaObjective, Objective, CHINCHILLA_DIM};
 use super::solver::{minimize, LocalMinimum, SolverOptions, SolverStop};
 use crate::data::run_table::RunTable;
 use crate::error::{Error, Result};
-use crate::law::ChinchillaLaw;
+use crate::law::{ChinchillaLaw, Evidence};
 use nalgebra::{Matrix5, SymmetricEigen};
 use serde::{Deserialize, Serialize};
 
@@ -77,9 +77,82 @@ pub enum FitStatus {
     /// A parameter ran to the edge of what the data can determine: an exponent below 10⁻⁴,
     /// or a coefficient (a, b) beyond e⁶⁰, or E below e⁻²⁰ (a term vanished or exploded).
     AtBound,
-    /// The curvature at the optimum is numerically singular (smallest Hessian eigenvalue
-    /// ≤ 10⁻¹² of the largest): some combination of parameters is not determined by the data.
+    /// The curvature at the optimum is numerically singular or not positive (smallest
+    /// Hessian eigenvalue, in absolute value, ≤ 10⁻¹² of the largest, or a negative
+    /// eigenvalue): some combination of parameters is not determined by the data, and the
+    /// parameter values reported are one point on a flat valley, not estimates.
+    ///
+    /// # Causes
+    ///
+    /// - Too few distinct model sizes or token ratios: with every run at about the same
+    ///   D/N, the size and data terms trade off along a line (A/N^α against B/D^β).
+    /// - A collinear design: N and D rise together (one IsoFLOP line, or D ∝ N), so the
+    ///   data cannot separate α from β.
+    /// - Data that do not follow one law: two kinds of loss mixed in one table (nats and
+    ///   bits, train and validation, two corpora), or a table dominated by noise. The
+    ///   optimiser then drifts to wherever the grid start left it (E = 1, α = 1 and the
+    ///   like): those are start values, not estimates.
+    ///
+    /// # What to do
+    ///
+    /// - Add design points: more model sizes, and for each size several token ratios
+    ///   (Hoffmann et al. 2022 used 9 budgets x many sizes).
+    /// - Check the data: one loss definition, one corpus, one unit (nats/token).
+    /// - Trust the bootstrap bands ([`crate::fit::bootstrap()`]) rather than the point values:
+    ///   on a flat direction they are wide, which is the honest answer.
+    /// - Fix one parameter from prior work (e.g. the exponents of a published law) and fit
+    ///   the rest, or compare against a published law instead of refitting.
+    /// - A variable-projection fit (solve A, B, E linearly for given α, β) would expose
+    ///   the flat direction directly; isoflop does not have one yet.
     FlatDirection,
+}
+
+impl FitStatus {
+    /// Whether the fit converged at a well-determined optimum.
+    pub fn is_converged(self) -> bool {
+        self == FitStatus::Converged
+    }
+
+    /// The status' name: "Converged", "IterationLimit", "Stalled", "AtBound", "FlatDirection".
+    pub fn name(self) -> &'static str {
+        match self {
+            FitStatus::Converged => "Converged",
+            FitStatus::IterationLimit => "IterationLimit",
+            FitStatus::Stalled => "Stalled",
+            FitStatus::AtBound => "AtBound",
+            FitStatus::FlatDirection => "FlatDirection",
+        }
+    }
+
+    /// What the status means and what to do about it, in a sentence or two.
+    ///
+    /// ```
+    /// use isoflop::fit::FitStatus;
+    /// assert!(FitStatus::FlatDirection.advice().contains("more model sizes"));
+    /// ```
+    pub fn advice(self) -> &'static str {
+        match self {
+            FitStatus::Converged => "the solver converged at a well-determined optimum",
+            FitStatus::IterationLimit => {
+                "the best start hit the iteration limit before converging; raise the solver's iteration limit or check the data"
+            }
+            FitStatus::Stalled => {
+                "the line search could not lower the objective although the gradient is not small; check the data for mixed losses or outliers"
+            }
+            FitStatus::AtBound => {
+                "a parameter ran to the edge of what the data determine (an exponent near 0, or a term that vanished or exploded); the data may not show a power law in N or D"
+            }
+            FitStatus::FlatDirection => {
+                "some combination of parameters is not determined by the data (too few model sizes or token ratios, a collinear design, or two kinds of loss in one table); add more model sizes and token ratios per size, check that every loss is the same kind, and trust the bootstrap bands over the point values"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for FitStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// Diagnostics of a fit: enough to tell a real optimum from an accident.
@@ -99,8 +172,37 @@ pub struct Diagnostics {
     pub starts_at_best: usize,
     /// The winning start, `[a, b, e, alpha, beta]`.
     pub best_start: Vec<f64>,
-    /// Smallest over largest eigenvalue of the finite-difference Hessian at the optimum.
+    /// Reciprocal condition number of the finite-difference Hessian at the optimum: the
+    /// smallest over the largest eigenvalue in absolute value, in [0, 1] (NaN when not
+    /// computed, e.g. for a warm-started refit). Near 0 means a flat direction.
     pub hessian_rcond: f64,
+    /// Whether the Hessian has a negative eigenvalue (a saddle or a numerically flat
+    /// valley, not a minimum).
+    #[serde(default)]
+    pub hessian_indefinite: bool,
+}
+
+impl Diagnostics {
+    /// The Hessian's condition number, largest over smallest eigenvalue in absolute value:
+    /// at least 1, infinite for a singular Hessian, NaN when not computed.
+    ///
+    /// ```
+    /// use isoflop::data::chinchilla;
+    /// use isoflop::fit::{fit_chinchilla, FitOptions};
+    /// let fit = fit_chinchilla(&chinchilla::replication_runs(), &FitOptions::default())?;
+    /// let k = fit.diagnostics.condition_number();
+    /// assert!(k >= 1.0 && k.is_finite());
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn condition_number(&self) -> f64 {
+        if self.hessian_rcond.is_nan() {
+            f64::NAN
+        } else if self.hessian_rcond == 0.0 {
+            f64::INFINITY
+        } else {
+            1.0 / self.hessian_rcond
+        }
+    }
 }
 
 /// A fitted Chinchilla law with its objective, status and diagnostics.
@@ -117,6 +219,12 @@ pub struct FitResult {
     pub status: FitStatus,
     /// Iterations, gradient norm, starts.
     pub diagnostics: Diagnostics,
+    /// [`RunTable::fingerprint`] of the table fitted (0 for a warm-started refit of a
+    /// resample, [`fit_from`]): a bootstrap refuses any other table.
+    pub table_fingerprint: u64,
+    /// The ranges of the table fitted (largest N, D, 6ND), for the hypotheses made from
+    /// this fit to say how far they extrapolate.
+    pub evidence: Evidence,
 }
 
 /// The 4,500 starts of Hoffmann et al. 2022 (App. D.2), as `[a, b, e, alpha, beta]`, in the
@@ -160,7 +268,18 @@ pub fn fit_chinchilla(table: &RunTable, options: &FitOptions) -> Result<FitResul
     let search = search.ok_or_else(|| {
         Error::NonIdentifiable("every start of the fit failed (non-finite objective)".into())
     })?;
-    finish(&objective, search, &options.solver, true)
+    let mut fit = finish(&objective, search, &options.solver, true)?;
+    fit.table_fingerprint = table.fingerprint();
+    fit.evidence = Evidence::of_runs(
+        table,
+        format!(
+            "{} runs ({} model sizes, {} token counts)",
+            table.len(),
+            table.distinct_sizes(),
+            table.distinct_tokens()
+        ),
+    );
+    Ok(fit)
 }
 
 /// Refits from one start (e.g. a bootstrap replicate warm-started at the full-data optimum).
@@ -220,14 +339,14 @@ fn finish(
         )));
     }
     let law = ChinchillaLaw::from_logs(a, b, e, alpha, beta)?;
-    let rcond = if thorough {
+    let (rcond, indefinite) = if thorough {
         hessian_rcond(objective, &x)
     } else {
-        f64::NAN
+        (f64::NAN, false)
     };
     let status = if alpha < 1e-4 || beta < 1e-4 || a > 60.0 || b > 60.0 || e < -20.0 {
         FitStatus::AtBound
-    } else if thorough && (rcond.is_nan() || rcond <= 1e-12) {
+    } else if thorough && (rcond.is_nan() || rcond <= 1e-12 || indefinite) {
         FitStatus::FlatDirection
     } else {
         match best.stop {
@@ -251,7 +370,10 @@ fn finish(
             starts_at_best: search.starts_at_best,
             best_start: start,
             hessian_rcond: rcond,
+            hessian_indefinite: indefinite,
         },
+        table_fingerprint: 0,
+        evidence: Evidence::described("a refit from one start (ranges not recorded)"),
     })
 }
 
@@ -266,8 +388,10 @@ fn grid_start(search: &MultiStart) -> Vec<f64> {
     }
 }
 
-/// Reciprocal condition number of the central-difference Hessian (from analytic gradients).
-fn hessian_rcond(objective: &ChinchillaObjective, x: &[f64; CHINCHILLA_DIM]) -> f64 {
+/// Reciprocal condition number of the central-difference Hessian (from analytic gradients):
+/// smallest over largest eigenvalue in absolute value, in [0, 1]; and whether an
+/// eigenvalue is negative.
+fn hessian_rcond(objective: &ChinchillaObjective, x: &[f64; CHINCHILLA_DIM]) -> (f64, bool) {
     let mut h = Matrix5::<f64>::zeros();
     let (mut gp, mut gm) = ([0.0; CHINCHILLA_DIM], [0.0; CHINCHILLA_DIM]);
     for k in 0..CHINCHILLA_DIM {
@@ -283,11 +407,12 @@ fn hessian_rcond(objective: &ChinchillaObjective, x: &[f64; CHINCHILLA_DIM]) -> 
     }
     let sym = (h + h.transpose()) * 0.5;
     let eig = SymmetricEigen::new(sym).eigenvalues;
-    let max = eig.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let min = eig.iter().copied().fold(f64::INFINITY, f64::min);
-    if max > 0.0 && min.is_finite() {
-        min / max
-    } else {
-        0.0
+    if eig.iter().any(|v| !v.is_finite()) {
+        return (f64::NAN, false);
     }
+    let indefinite = eig.iter().any(|&v| v < 0.0);
+    let max = eig.iter().map(|v| v.abs()).fold(0.0, f64::max);
+    let min = eig.iter().map(|v| v.abs()).fold(f64::INFINITY, f64::min);
+    let rcond = if max > 0.0 { min / max } else { 0.0 };
+    (rcond, indefinite)
 }

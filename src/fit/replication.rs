@@ -21,22 +21,14 @@ use crate::data::chinchilla;
 use crate::data::run_table::RunTable;
 use crate::error::Result;
 use crate::law::{ChinchillaHypothesis, Evidence, Uncertainty};
-use crate::units::{Flops, Params, Tokens};
 
 /// The hypothesis id.
 pub const ID: &str = "chinchilla-besiroglu2024";
 
-/// Evidence ranges (largest N, D and C = 6ND) of `table`, with a description.
+/// Evidence ranges (largest N, D and C = 6ND) of `table`, with a description
+/// (the same as [`Evidence::of_runs`]).
 pub fn evidence_of(table: &RunTable, description: impl Into<String>) -> Evidence {
-    let max = |f: &dyn Fn(&crate::data::run_table::Run) -> f64| {
-        table.iter().map(f).fold(0.0_f64, f64::max)
-    };
-    Evidence {
-        description: description.into(),
-        max_params: Params::new(max(&|r| r.n.get())).ok(),
-        max_tokens: Tokens::new(max(&|r| r.d.get())).ok(),
-        max_flops: Flops::new(max(&|r| 6.0 * r.n.get() * r.d.get())).ok(),
-    }
+    Evidence::of_runs(table, description)
 }
 
 /// Refits the bundled 240 replication runs and draws `bootstrap` refits seeded by `seed`.
@@ -59,7 +51,7 @@ pub fn besiroglu2024(bootstrap_draws: usize, seed: u64) -> Result<ChinchillaHypo
             runs.len()
         ),
     );
-    ChinchillaHypothesis::new(
+    let h = ChinchillaHypothesis::new(
         ID,
         format!(
             "refitted by isoflop to the Epoch AI digitisation with the Besiroglu et al. 2024 protocol (arXiv:2404.10102): Huber delta 1e-3 on log loss, summed; Hoffmann grid; {bootstrap_draws} bootstrap refits, seed {seed}"
@@ -68,5 +60,6 @@ pub fn besiroglu2024(bootstrap_draws: usize, seed: u64) -> Result<ChinchillaHypo
         draws,
         uncertainty,
         evidence,
-    )
+    )?;
+    Ok(super::hypothesis::with_status(h, fit.status).with_corpus("MassiveText"))
 }

@@ -389,4 +389,7 @@ impl<H: ?Sized + LossHypothesis> LossHypothesis for Calibrated<H> {
             && self.draw_maps.iter().all(|&(s, _)| s > 0.0))
         .then_some(laws)
     }
+    fn corpus(&self) -> String {
+        "its calibration points' corpus".into()
+    }
 }

@@ -1,7 +1,7 @@
 //! The Chinchilla parametric law, L(N, D) = E + A / N^α + B / D^β
 //! (Hoffmann et al. 2022, arXiv:2203.15556, Eq. 2), with its published presets.
 
-use super::{ChinchillaLaws, Evidence, LossHypothesis, Uncertainty};
+use super::{Caveat, ChinchillaLaws, Evidence, LossHypothesis, Uncertainty};
 use crate::error::{check, Error, Result};
 use crate::units::{Flops, Params, Tokens};
 use serde::{Deserialize, Serialize};
@@ -206,7 +206,14 @@ pub struct ChinchillaHypothesis {
     draws: Vec<ChinchillaLaw>,
     uncertainty: Uncertainty,
     evidence: Evidence,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    caveats: Vec<Caveat>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    corpus: Option<String>,
 }
+
+/// The corpus of the Chinchilla runs (Hoffmann et al. 2022, Sec. 3 and App. A).
+const MASSIVE_TEXT: &str = "MassiveText";
 
 fn chinchilla_evidence() -> Evidence {
     Evidence {
@@ -229,6 +236,8 @@ impl ChinchillaHypothesis {
             draws: Vec::new(),
             uncertainty: Uncertainty::None,
             evidence: chinchilla_evidence(),
+            caveats: Vec::new(),
+            corpus: Some(MASSIVE_TEXT.into()),
         }
     }
 
@@ -274,7 +283,23 @@ impl ChinchillaHypothesis {
             draws,
             uncertainty,
             evidence,
+            caveats: Vec::new(),
+            corpus: None,
         })
+    }
+
+    /// The hypothesis with the corpus its losses are on ([`LossHypothesis::corpus`]),
+    /// e.g. "MassiveText" or the name of your own data.
+    pub fn with_corpus(mut self, corpus: impl Into<String>) -> Self {
+        self.corpus = Some(corpus.into());
+        self
+    }
+
+    /// The hypothesis with a standing caveat that every prediction from it carries as a
+    /// warning (e.g. [`Caveat::FitNotConverged`] for a law from a fit that did not converge).
+    pub fn with_caveat(mut self, caveat: Caveat) -> Self {
+        self.caveats.push(caveat);
+        self
     }
 
     /// The point-estimate law.
@@ -332,6 +357,12 @@ impl LossHypothesis for ChinchillaHypothesis {
             point: self.law,
             draws: &self.draws,
         })
+    }
+    fn caveats(&self) -> Vec<Caveat> {
+        self.caveats.clone()
+    }
+    fn corpus(&self) -> String {
+        self.corpus.clone().unwrap_or_else(|| "unstated".into())
     }
 }
 

@@ -1004,6 +1004,9 @@ impl LossHypothesis for Continuation {
     fn id(&self) -> String {
         self.form.id().to_string()
     }
+    fn corpus(&self) -> String {
+        format!("{} (its own curve)", self.model)
+    }
     fn assumption(&self) -> String {
         self.form.assumption().to_string()
     }

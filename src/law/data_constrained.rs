@@ -290,6 +290,9 @@ impl LossHypothesis for DataConstrainedHypothesis {
     fn id(&self) -> String {
         self.id.clone()
     }
+    fn corpus(&self) -> String {
+        "C4 (Muennighoff et al. 2023)".into()
+    }
     fn assumption(&self) -> String {
         format!(
             "Chinchilla's law with {} unique tokens: repeated epochs and excess parameters are worth exponentially less (decay constants R_D*, R_N*).",

@@ -292,6 +292,9 @@ impl LossHypothesis for KaplanHypothesis {
     fn id(&self) -> String {
         self.id.clone()
     }
+    fn corpus(&self) -> String {
+        "WebText2 (non-embedding N)".into()
+    }
     fn assumption(&self) -> String {
         "Loss is a single power law in a combination of non-embedding size and data, with no irreducible term beyond the size limit (N_c/N)^alpha_N.".into()
     }

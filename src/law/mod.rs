@@ -22,6 +22,7 @@ pub mod continuation;
 pub mod data_constrained;
 pub mod kaplan;
 
+use crate::data::run_table::RunTable;
 use crate::error::{Error, Result};
 use crate::units::{Flops, Params, Tokens};
 use serde::{Deserialize, Serialize};
@@ -71,6 +72,33 @@ impl Evidence {
     }
 }
 
+impl Evidence {
+    /// The evidence of a run table: its largest model size, longest run and largest
+    /// compute (6ND), with `description` saying what the data is.
+    ///
+    /// ```
+    /// use isoflop::data::run_table::RunTable;
+    /// use isoflop::law::Evidence;
+    /// let t = RunTable::from_rows(&[(1e8, 2e9, 3.1), (4e8, 8e9, 2.7), (2e8, 9e9, 2.8)])?;
+    /// let ev = Evidence::of_runs(&t, "my three runs");
+    /// assert_eq!(ev.max_params.unwrap().get(), 4e8);
+    /// assert_eq!(ev.max_tokens.unwrap().get(), 9e9);
+    /// assert_eq!(ev.max_flops.unwrap().get(), 6.0 * 4e8 * 8e9);
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn of_runs(table: &RunTable, description: impl Into<String>) -> Self {
+        let max = |f: &dyn Fn(&crate::data::run_table::Run) -> f64| {
+            table.iter().map(f).fold(0.0_f64, f64::max)
+        };
+        Evidence {
+            description: description.into(),
+            max_params: Params::new(max(&|r| r.n.get())).ok(),
+            max_tokens: Tokens::new(max(&|r| r.d.get())).ok(),
+            max_flops: Flops::new(max(&|r| 6.0 * r.n.get() * r.d.get())).ok(),
+        }
+    }
+}
+
 /// A named assumption about loss as a function of model size and training tokens.
 ///
 /// Implementors evaluate a point estimate and, where they have them, one loss per
@@ -108,6 +136,12 @@ pub trait LossHypothesis: Send + Sync + std::fmt::Debug {
     }
     /// The data behind the hypothesis.
     fn evidence(&self) -> &Evidence;
+    /// The corpus (and so the loss scale) its losses are on, e.g. "MassiveText",
+    /// "WebText2", "LLaMA": losses measured on different corpora are not comparable, and
+    /// [`crate::query::compare`] shows this beside every row. Defaults to "unstated".
+    fn corpus(&self) -> String {
+        "unstated".into()
+    }
     /// Caveats every prediction of this hypothesis must carry (e.g. the cosine-schedule
     /// confound of curves read off a training run). Empty by default.
     fn caveats(&self) -> Vec<Caveat> {
@@ -185,6 +219,56 @@ pub struct ChinchillaLaws<'a> {
     pub draws: &'a [ChinchillaLaw],
 }
 
+/// Anything that can lend a `&dyn LossHypothesis`: a borrowed hypothesis (`&dyn
+/// LossHypothesis`), an owned one (`ChinchillaHypothesis`), or a
+/// boxed or shared one (`Box<dyn LossHypothesis>`, `Arc<dyn LossHypothesis>`,
+/// `Rc<dyn LossHypothesis>`). Functions that take a list of hypotheses
+/// ([`crate::query::compare`]) take `&[H]` for any `H: AsHypothesis`, so a notebook can
+/// keep an owned `Vec<Box<dyn LossHypothesis>>` between cells (evcxr cannot keep a
+/// `Vec<&dyn LossHypothesis>`: it borrows from other variables).
+///
+/// ```
+/// use isoflop::law::{AsHypothesis, ChinchillaHypothesis, LossHypothesis};
+/// use std::sync::Arc;
+/// let owned: Vec<Box<dyn LossHypothesis>> = vec![Box::new(ChinchillaHypothesis::hoffmann2022())];
+/// let shared: Vec<Arc<dyn LossHypothesis>> = vec![Arc::new(ChinchillaHypothesis::hoffmann2022())];
+/// assert_eq!(owned[0].as_hypothesis().id(), shared[0].as_hypothesis().id());
+/// ```
+pub trait AsHypothesis {
+    /// The hypothesis, borrowed.
+    fn as_hypothesis(&self) -> &dyn LossHypothesis;
+}
+
+impl<'a> AsHypothesis for &'a (dyn LossHypothesis + 'a) {
+    fn as_hypothesis(&self) -> &dyn LossHypothesis {
+        *self
+    }
+}
+
+impl<T: LossHypothesis> AsHypothesis for T {
+    fn as_hypothesis(&self) -> &dyn LossHypothesis {
+        self
+    }
+}
+
+impl AsHypothesis for Box<dyn LossHypothesis> {
+    fn as_hypothesis(&self) -> &dyn LossHypothesis {
+        self.as_ref()
+    }
+}
+
+impl AsHypothesis for std::sync::Arc<dyn LossHypothesis> {
+    fn as_hypothesis(&self) -> &dyn LossHypothesis {
+        self.as_ref()
+    }
+}
+
+impl AsHypothesis for std::rc::Rc<dyn LossHypothesis> {
+    fn as_hypothesis(&self) -> &dyn LossHypothesis {
+        self.as_ref()
+    }
+}
+
 /// A standing caveat of a hypothesis, attached to each of its predictions as a warning.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Caveat {
@@ -193,4 +277,12 @@ pub enum Caveat {
     ScheduleConfound,
     /// Any other caveat, in one sentence.
     Note(String),
+    /// The fit behind the hypothesis did not converge (its status, e.g. `FlatDirection`,
+    /// and what that means): its parameters are not estimates.
+    FitNotConverged {
+        /// The fit's status, as named by `isoflop::fit::FitStatus`.
+        status: String,
+        /// What the status means and what to do about it.
+        reason: String,
+    },
 }

@@ -1,7 +1,7 @@
 //! One question, several hypotheses, one table.
 
 use crate::error::{check, Result};
-use crate::law::LossHypothesis;
+use crate::law::AsHypothesis;
 use crate::prediction::Prediction;
 use crate::units::{Flops, Params, Tokens};
 use serde::{Deserialize, Serialize};
@@ -40,13 +40,25 @@ impl fmt::Display for Question {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Question::LossAt { params, tokens } => {
-                write!(f, "loss of a {params} model trained on {tokens} tokens")
+                write!(
+                    f,
+                    "loss of {} model trained on {tokens} tokens",
+                    params.with_article()
+                )
             }
             Question::LossAtCompute { params, flops } => {
-                write!(f, "loss of a {params} model given {flops} FLOPs")
+                write!(
+                    f,
+                    "loss of {} model given {flops} FLOPs",
+                    params.with_article()
+                )
             }
             Question::TokensToReach { params, target } => {
-                write!(f, "tokens for a {params} model to reach a loss of {target}")
+                write!(
+                    f,
+                    "tokens for {} model to reach a loss of {target}",
+                    params.with_article()
+                )
             }
         }
     }
@@ -76,6 +88,10 @@ pub struct ComparisonRow {
     pub hypothesis: String,
     /// Its assumption in one sentence.
     pub assumption: String,
+    /// The corpus its losses are on ([`LossHypothesis::corpus`](crate::law::LossHypothesis::corpus)):
+    /// rows on different corpora are not comparable loss for loss.
+    #[serde(default)]
+    pub corpus: String,
     /// Its answer.
     pub answer: Answer,
 }
@@ -93,8 +109,16 @@ pub struct Comparison {
 }
 
 /// Puts `question` to every hypothesis in `hypotheses`. A hypothesis that cannot
-/// answer gets a [`Answer::Declined`] row saying why; the call itself fails only on
-/// an invalid level.
+/// answer gets a [`Answer::Declined`] row saying why.
+///
+/// `hypotheses` may hold owned hypotheses (`Vec<Box<dyn LossHypothesis>>`,
+/// `Vec<Arc<dyn LossHypothesis>>`, `Vec<ChinchillaHypothesis>`), which an evcxr notebook
+/// can keep between cells, or borrowed ones (`Vec<&dyn LossHypothesis>`): anything that
+/// is [`AsHypothesis`].
+///
+/// # Errors
+///
+/// Only an invalid `level` (not in (0, 1)) fails the call.
 ///
 /// The question's model size is a total parameter count (embeddings included, as
 /// models are published). Each hypothesis gets it through
@@ -111,17 +135,18 @@ pub struct Comparison {
 /// ```
 /// use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
 /// use isoflop::query::{compare, Question};
-/// let a = ChinchillaHypothesis::hoffmann2022();
-/// let b = ChinchillaHypothesis::hoffmann2022_unrounded();
-/// let hs: Vec<&dyn LossHypothesis> = vec![&a, &b];
+/// let hs: Vec<Box<dyn LossHypothesis>> = vec![
+///     Box::new(ChinchillaHypothesis::hoffmann2022()),
+///     Box::new(ChinchillaHypothesis::hoffmann2022_unrounded()),
+/// ];
 /// let q = Question::LossAt { params: "6.7B".parse()?, tokens: "13.6T".parse()? };
 /// let table = compare(&hs, q, 0.9)?;
 /// assert_eq!(table.rows.len(), 2);
 /// println!("{table}");
 /// # Ok::<(), isoflop::Error>(())
 /// ```
-pub fn compare(
-    hypotheses: &[&dyn LossHypothesis],
+pub fn compare<H: AsHypothesis>(
+    hypotheses: &[H],
     question: Question,
     level: f64,
 ) -> Result<Comparison> {
@@ -130,25 +155,27 @@ pub fn compare(
     let rows = hypotheses
         .iter()
         .map(|h| {
+            let h = h.as_hypothesis();
             // The question's sizes are total counts; each law gets the N it counts
             // (a non-embedding law converts or declines). The compute stays 6·N_total·D.
             let own = |total: Params| h.params_from_total(total);
             let answer = match question {
                 Question::LossAt { params, tokens } => own(params)
-                    .and_then(|n| predictor.predict(*h, n, tokens))
+                    .and_then(|n| predictor.predict(h, n, tokens))
                     .map(Answer::Loss),
                 Question::LossAtCompute { params, flops } => {
                     crate::compute::tokens_for_flops(params, flops)
-                        .and_then(|d| predictor.predict(*h, own(params)?, d))
+                        .and_then(|d| predictor.predict(h, own(params)?, d))
                         .map(Answer::Loss)
                 }
                 Question::TokensToReach { params, target } => own(params)
-                    .and_then(|n| tokens_to_reach(*h, n, target, level))
+                    .and_then(|n| tokens_to_reach(h, n, target, level))
                     .map(Answer::Tokens),
             };
             ComparisonRow {
                 hypothesis: h.id(),
                 assumption: h.assumption(),
+                corpus: h.corpus(),
                 answer: answer.unwrap_or_else(|e| Answer::Declined {
                     reason: e.to_string(),
                 }),
@@ -164,20 +191,31 @@ pub fn compare(
 
 impl fmt::Display for Comparison {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} ({:.0}% bands)", self.question, self.level * 100.0)?;
+        writeln!(
+            f,
+            "{} ({:.0}% bands; each row's loss is on its own corpus)",
+            self.question,
+            self.level * 100.0
+        )?;
         let width = self
             .rows
             .iter()
             .map(|r| r.hypothesis.len())
             .max()
             .unwrap_or(10);
+        let corpus_width = self
+            .rows
+            .iter()
+            .map(|r| r.corpus.chars().count())
+            .max()
+            .unwrap_or(6);
         for r in &self.rows {
-            write!(f, "  {:width$}  ", r.hypothesis)?;
+            write!(f, "  {:width$}  {:corpus_width$}  ", r.hypothesis, r.corpus)?;
             match &r.answer {
                 Answer::Loss(p) => {
                     write!(f, "{:.3}  ({})", p.loss, p.extrapolation.description)?;
                     for w in &p.warnings {
-                        write!(f, "\n  {:width$}    ! {w}", "")?;
+                        write!(f, "\n  {:width$}  {:corpus_width$}    ! {w}", "", "")?;
                     }
                 }
                 Answer::Tokens(t) => {

@@ -28,6 +28,10 @@ pub struct TokensToReach {
     pub tokens_band: Option<Band>,
     /// Fraction of draws under which the target is reachable at all (1.0 without draws).
     pub reachable_fraction: f64,
+    /// Number of parameter draws the band and `reachable_fraction` come from (0: the
+    /// point estimate only).
+    #[serde(default)]
+    pub draws: usize,
     /// How far the answer reaches beyond the data.
     pub extrapolation: Extrapolation,
     /// Everything a user must know.
@@ -109,7 +113,8 @@ pub fn tokens_to_reach(
                 hypothesis: h.id(),
                 target,
                 reason: format!(
-                    "the hypothesis' floor for a {n} model is {floor:.4}: no amount of data goes below it"
+                    "the hypothesis' floor for {} model is {floor:.4}: no amount of data goes below it",
+                    n.with_article()
                 ),
             });
         }
@@ -132,13 +137,15 @@ pub fn tokens_to_reach(
         draw_band(h, n, target, ln_d, level)?
     };
     if reachable_fraction < 1.0 {
+        let (lo, hi) = grid_bounds(ln_d);
         warnings.push(Warning::Note(format!(
             "under {:.1}% of the parameter draws the target is not reached within 1e{}..1e{} tokens",
             100.0 * (1.0 - reachable_fraction),
-            ((ln_d - GRID_HALF_WIDTH) / std::f64::consts::LN_10).floor(),
-            ((ln_d + GRID_HALF_WIDTH) / std::f64::consts::LN_10).ceil()
+            (lo / std::f64::consts::LN_10).floor(),
+            (hi / std::f64::consts::LN_10).ceil()
         )));
     }
+    warnings.extend(super::predict::caveat_warnings(h));
     Ok(TokensToReach {
         hypothesis: h.id(),
         params: n,
@@ -147,6 +154,7 @@ pub fn tokens_to_reach(
         flops,
         tokens_band,
         reachable_fraction,
+        draws: h.draw_count(),
         extrapolation,
         warnings,
     })
@@ -155,6 +163,14 @@ pub fn tokens_to_reach(
 /// Half-width of the per-draw search grid in ln D (four decades either side).
 const GRID_HALF_WIDTH: f64 = 4.0 * std::f64::consts::LN_10;
 const GRID_POINTS: usize = 241;
+
+/// The per-draw search grid's bounds in ln D around `ln_center`, within the search range.
+fn grid_bounds(ln_center: f64) -> (f64, f64) {
+    (
+        (ln_center - GRID_HALF_WIDTH).max(LN_D_MIN),
+        (ln_center + GRID_HALF_WIDTH).min(LN_D_MAX),
+    )
+}
 
 /// Per-draw crossing points on a log grid around the point answer.
 fn draw_band(
@@ -165,8 +181,7 @@ fn draw_band(
     level: f64,
 ) -> Result<(Option<Band>, f64)> {
     let k = h.draw_count();
-    let lo = (ln_center - GRID_HALF_WIDTH).max(LN_D_MIN);
-    let hi = (ln_center + GRID_HALF_WIDTH).min(LN_D_MAX);
+    let (lo, hi) = grid_bounds(ln_center);
     let step = (hi - lo) / (GRID_POINTS - 1) as f64;
     // crossing[i]: ln D where draw i first falls to the target (NaN = not yet).
     let mut crossing = vec![f64::NAN; k];

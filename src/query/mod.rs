@@ -25,6 +25,7 @@ mod versus;
 pub use compare::{compare, Answer, Comparison, ComparisonRow, Question};
 pub use inverse::{tokens_to_reach, TokensToReach};
 pub use optimal::{compute_optimal, compute_overhead, OptimalSplit, Overhead};
+pub(crate) use predict::caveat_warnings;
 pub use predict::{
     extrapolation, predict, predict_at_compute, predict_with_compute_of,
     predict_with_compute_of_run, Predictor,

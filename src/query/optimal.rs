@@ -195,6 +195,7 @@ pub fn compute_overhead(h: &dyn LossHypothesis, k_n: f64, level: f64) -> Result<
             Some(Band::from_draws(&mut o, level)?)
         }
     };
+    warnings.extend(super::predict::caveat_warnings(h));
     Ok(Overhead {
         hypothesis: h.id(),
         k_n,

@@ -149,6 +149,7 @@ impl Predictor {
                 axis: extrapolation.axis.clone(),
             });
         }
+        let mut draws_at_or_below_zero = (0, 0);
         let loss = if h.draw_count() == 0 {
             warnings.push(Warning::NoPublishedUncertainty);
             Band::exact(point, self.level)?
@@ -165,29 +166,39 @@ impl Predictor {
             if self.scratch.is_empty() {
                 return Err(Error::NonFinite("every parameter draw's loss"));
             }
+            draws_at_or_below_zero = (
+                self.scratch.iter().filter(|&&x| x <= 0.0).count(),
+                self.scratch.len(),
+            );
             Band::from_draws(&mut self.scratch, self.level)?
         };
+        // Each value is compared with its own floor: the point estimate with the point
+        // estimate's floor. (A draw's band edge is not compared with the point law's
+        // floor: every draw has a floor of its own.)
         if let Some(floor) = h.floor(n)? {
-            let lowest = point.min(loss.lo);
-            if lowest < floor {
+            if point < floor {
                 warnings.push(Warning::BelowFloor {
-                    value: lowest,
+                    value: point,
                     floor,
                 });
             }
         }
-        let lowest = point.min(loss.lo);
-        if lowest <= 0.0 {
+        if point <= 0.0 {
             warnings.push(Warning::Impossible {
-                reason: format!("a loss of {lowest:.4} nats/token is at or below zero"),
+                reason: format!(
+                    "the point estimate, a loss of {point:.4} nats/token, is at or below zero"
+                ),
             });
         }
-        for c in h.caveats() {
-            warnings.push(match c {
-                Caveat::ScheduleConfound => Warning::ScheduleConfound,
-                Caveat::Note(s) => Warning::Note(s),
+        if draws_at_or_below_zero.0 > 0 {
+            warnings.push(Warning::Impossible {
+                reason: format!(
+                    "{} of {} parameter draws give a loss at or below zero nats/token",
+                    draws_at_or_below_zero.0, draws_at_or_below_zero.1
+                ),
             });
         }
+        warnings.extend(caveat_warnings(h));
         Ok(Prediction {
             hypothesis: h.id(),
             params: n,
@@ -199,6 +210,16 @@ impl Predictor {
             warnings,
         })
     }
+}
+
+/// The standing caveats of `h` (schedule confound, a fit that did not converge, notes)
+/// as the warnings every answer from it carries.
+pub(crate) fn caveat_warnings(h: &dyn LossHypothesis) -> impl Iterator<Item = Warning> {
+    h.caveats().into_iter().map(|c| match c {
+        Caveat::ScheduleConfound => Warning::ScheduleConfound,
+        Caveat::Note(s) => Warning::Note(s),
+        Caveat::FitNotConverged { status, reason } => Warning::FitNotConverged { status, reason },
+    })
 }
 
 /// The loss of a model with `n` parameters trained on `d` tokens under `h`, with a

@@ -44,7 +44,10 @@ pub fn probability_below(
 ) -> Result<Probability> {
     check::finite("loss threshold", threshold)?;
     let point_verdict = h.point(n, d)? < threshold;
-    let event = format!("a {n} model on {d} tokens reaches a loss below {threshold:.4}");
+    let event = format!(
+        "{} model on {d} tokens reaches a loss below {threshold:.4}",
+        n.with_article()
+    );
     let mut draws = Vec::new();
     h.draws_into(n, d, &mut draws)?;
     Ok(from_indicator(
@@ -100,8 +103,11 @@ pub fn probability_lower(
 ) -> Result<Probability> {
     let point_verdict = h.point(a.0, a.1)? < h.point(b.0, b.1)?;
     let event = format!(
-        "a {} model on {} tokens beats a {} model on {} tokens",
-        a.0, a.1, b.0, b.1
+        "{} model on {} tokens beats {} model on {} tokens",
+        a.0.with_article(),
+        a.1,
+        b.0.with_article(),
+        b.1
     );
     let (mut la, mut lb) = (Vec::new(), Vec::new());
     h.draws_into(a.0, a.1, &mut la)?;
@@ -132,6 +138,7 @@ fn from_indicator(
     } else {
         yes as f64 / total as f64
     };
+    warnings.extend(super::predict::caveat_warnings(h));
     Probability {
         hypothesis: h.id(),
         event,

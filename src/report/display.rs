@@ -176,7 +176,14 @@ impl ChinchillaLaw {
     }
 }
 
-fn uncertainty_text(h: &ChinchillaHypothesis) -> String {
+/// The hypothesis' standing caveats, as the warnings its predictions carry.
+pub(crate) fn caveat_texts(h: &dyn LossHypothesis) -> Vec<String> {
+    crate::query::caveat_warnings(h)
+        .map(|w| w.to_string())
+        .collect()
+}
+
+pub(crate) fn uncertainty_text(h: &dyn LossHypothesis) -> String {
     match h.uncertainty() {
         Uncertainty::None => {
             "none published: predictions get a zero-width band and a warning".into()
@@ -207,6 +214,9 @@ impl HtmlDisplay for ChinchillaHypothesis {
                 "no published uncertainty: bands from this hypothesis have zero width, not zero error",
             ));
         }
+        for w in caveat_texts(self) {
+            s.push_str(&warning_html(&w));
+        }
         s.push_str(&table_html(law_table(&self.id(), self.law(), self.draws())));
         s.push_str("</div>");
         s
@@ -223,6 +233,9 @@ impl HtmlDisplay for ChinchillaHypothesis {
         );
         if self.uncertainty() == Uncertainty::None {
             s.push_str("  warning: no published uncertainty: bands from this hypothesis have zero width, not zero error\n");
+        }
+        for w in caveat_texts(self) {
+            s.push_str(&format!("  warning: {w}\n"));
         }
         s.push_str(&table_text(law_table(&self.id(), self.law(), self.draws())));
         s

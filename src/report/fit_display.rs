@@ -57,11 +57,21 @@ pub fn fit_diagnostics_table(f: &FitResult) -> Table {
             ),
         ),
         (
-            "Hessian reciprocal condition number",
+            "Hessian condition number (largest / smallest |eigenvalue|)",
             if d.hessian_rcond.is_nan() {
                 "not computed".to_string()
+            } else if d.hessian_rcond == 0.0 {
+                "infinite (singular)".to_string()
             } else {
-                format!("{:.2e}", d.hessian_rcond)
+                format!(
+                    "{:.2e}{}",
+                    d.condition_number(),
+                    if d.hessian_indefinite {
+                        " (a negative eigenvalue: not a minimum)"
+                    } else {
+                        ""
+                    }
+                )
             },
         ),
         (
@@ -86,35 +96,60 @@ pub fn fit_diagnostics_table(f: &FitResult) -> Table {
     t
 }
 
+/// The estimates table's title: a fit that did not converge has no estimates.
+fn estimates_title(f: &FitResult) -> String {
+    if f.status.is_converged() {
+        "Estimates".to_string()
+    } else {
+        format!("Where the optimiser stopped ({}): not estimates", f.status)
+    }
+}
+
+/// The status line: what the status means and, unless converged, what to do.
+fn status_line(f: &FitResult) -> String {
+    if f.status.is_converged() {
+        format!("status: {}", status_text(f.status))
+    } else {
+        format!(
+            "status: {} ({}); the fit did not converge, so the values below are not estimates; {}",
+            status_text(f.status),
+            f.status,
+            f.status.advice()
+        )
+    }
+}
+
 impl HtmlDisplay for FitResult {
     fn html(&self) -> String {
-        let status = if self.status == FitStatus::Converged {
+        let status = if self.status.is_converged() {
             format!("<div>status: <b>{}</b></div>", status_text(self.status))
         } else {
-            warning_html(&format!("status: {}", status_text(self.status)))
+            warning_html(&status_line(self))
         };
         format!(
-            "<div style=\"{}\"><div><b>Chinchilla fit</b>: {}</div>{}<div>objective {}</div>{}{}</div>",
+            "<div style=\"{}\"><div><b>Chinchilla fit</b>: {}</div>{}<div>objective {}</div><div>data: {}</div>{}{}</div>",
             css::BOX,
             escape(FORMULA),
             status,
             escape(&sig_digits(self.objective, 6)),
-            table_html(law_table("Estimates", &self.law, &[])),
+            escape(&self.evidence.description),
+            table_html(law_table(&estimates_title(self), &self.law, &[])),
             fit_diagnostics_table(self).html(),
         )
     }
 
     fn text(&self) -> String {
-        let warn = if self.status == FitStatus::Converged {
+        let warn = if self.status.is_converged() {
             ""
         } else {
             "warning: "
         };
         format!(
-            "Chinchilla fit: {FORMULA}\n  {warn}status: {}\n  objective {}\n{}{}",
-            status_text(self.status),
+            "Chinchilla fit: {FORMULA}\n  {warn}{}\n  objective {}\n  data: {}\n{}{}",
+            status_line(self),
             sig_digits(self.objective, 6),
-            table_text(law_table("Estimates", &self.law, &[])),
+            self.evidence.description,
+            table_text(law_table(&estimates_title(self), &self.law, &[])),
             fit_diagnostics_table(self),
         )
     }
@@ -178,6 +213,13 @@ pub fn bootstrap_table(b: &Bootstrap) -> Result<Table> {
                 sig_digits(i.hi, 4)
             )),
         ]);
+    }
+    if !b.fit_status().is_converged() {
+        t.push_note(format!(
+            "warning: the full-data fit did not converge ({}): these are not estimates; {}",
+            b.fit_status(),
+            b.fit_status().advice()
+        ));
     }
     t.push_note(format!(
         "{kept} of {requested} bootstrap refits kept ({} failed, {} kept short of convergence); \

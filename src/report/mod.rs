@@ -19,7 +19,13 @@
 //! is one of these shows it rich (HTML or SVG, with a text/plain fallback):
 //!
 //! - [`Band`](crate::band::Band), [`Prediction`](crate::prediction::Prediction);
-//! - [`ChinchillaLaw`](crate::law::ChinchillaLaw), [`ChinchillaHypothesis`](crate::law::ChinchillaHypothesis);
+//! - [`ChinchillaLaw`](crate::law::ChinchillaLaw), [`ChinchillaHypothesis`](crate::law::ChinchillaHypothesis),
+//!   and every other hypothesis: [`Continuation`](crate::law::Continuation),
+//!   [`Calibrated`](crate::law::Calibrated), [`KaplanHypothesis`](crate::law::KaplanHypothesis),
+//!   [`DataConstrainedHypothesis`](crate::law::DataConstrainedHypothesis);
+//! - every unit ([`Params`](crate::units::Params), [`Flops`](crate::units::Flops), ...), as
+//!   the field writes it ("6.7B", "5.48e23"); tuples of units print their `Debug`,
+//!   which reads the same way ("(6.7B params, 1.4T tokens)");
 //! - [`Comparison`](crate::query::Comparison), [`TokensToReach`](crate::query::TokensToReach),
 //!   [`OptimalSplit`](crate::query::OptimalSplit), [`Overhead`](crate::query::Overhead),
 //!   [`Probability`](crate::query::Probability);
@@ -48,6 +54,7 @@ mod exponent_draws;
 mod figure;
 mod fit_display;
 mod html;
+mod hypothesis_display;
 #[cfg(feature = "plot")]
 mod isoflop_profile;
 #[cfg(feature = "plot")]

@@ -48,8 +48,7 @@ fn warnings_text(ws: &[String]) -> String {
 /// use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
 /// use isoflop::query::{compare, Question};
 /// use isoflop::report::{comparison_table, HtmlDisplay};
-/// let a = ChinchillaHypothesis::hoffmann2022();
-/// let hs: Vec<&dyn LossHypothesis> = vec![&a];
+/// let hs: Vec<Box<dyn LossHypothesis>> = vec![Box::new(ChinchillaHypothesis::hoffmann2022())];
 /// let q = Question::LossAt { params: "6.7B".parse()?, tokens: "13.6T".parse()? };
 /// let t = comparison_table(&compare(&hs, q, 0.9)?);
 /// assert!(t.text().contains("chinchilla-hoffmann2022"));
@@ -63,6 +62,7 @@ pub fn comparison_table(c: &Comparison) -> Table {
             title,
             vec![
                 Column::new("hypothesis"),
+                Column::new("corpus"),
                 Column::with_unit("tokens", "point estimate"),
                 Column::with_unit("tokens band", "over the draws"),
                 Column::with_unit("compute", "FLOPs"),
@@ -75,6 +75,7 @@ pub fn comparison_table(c: &Comparison) -> Table {
             title,
             vec![
                 Column::new("hypothesis"),
+                Column::with_unit("corpus", "loss scale"),
                 Column::with_unit("loss", "nats/token"),
                 Column::with_unit("point estimate", "nats/token"),
                 Column::new("extrapolation"),
@@ -84,9 +85,11 @@ pub fn comparison_table(c: &Comparison) -> Table {
     };
     for r in &c.rows {
         let name = Cell::text(&r.hypothesis);
+        let corpus = Cell::text(&r.corpus);
         let row = match &r.answer {
             Answer::Loss(p) => vec![
                 name,
+                corpus,
                 Cell::band(p.loss),
                 Cell::number(p.point, 4),
                 Cell::text(&p.extrapolation.description),
@@ -94,16 +97,21 @@ pub fn comparison_table(c: &Comparison) -> Table {
             ],
             Answer::Tokens(x) => vec![
                 name,
+                corpus,
                 Cell::quantity(x.tokens),
                 x.tokens_band.map_or(Cell::Empty, |b| {
                     Cell::Number(quantity_band(&b, tokens_text))
                 }),
                 Cell::quantity(x.flops),
-                Cell::Number(format!("{:.0}%", 100.0 * x.reachable_fraction)),
+                if x.draws == 0 {
+                    Cell::text("no draws")
+                } else {
+                    Cell::Number(format!("{:.0}%", 100.0 * x.reachable_fraction))
+                },
                 Cell::warnings(&x.warnings),
             ],
             Answer::Declined { reason } => {
-                let mut row = vec![name, Cell::text("declined")];
+                let mut row = vec![name, corpus, Cell::text("declined")];
                 row.resize(t.columns().len() - 1, Cell::Empty);
                 row.push(Cell::warning_texts([format!("declined: {reason}")]));
                 row
@@ -116,6 +124,16 @@ pub fn comparison_table(c: &Comparison) -> Table {
         .iter()
         .filter(|r| matches!(r.answer, Answer::Declined { .. }))
         .count();
+    let mut corpora: Vec<&str> = c.rows.iter().map(|r| r.corpus.as_str()).collect();
+    corpora.sort_unstable();
+    corpora.dedup();
+    if corpora.len() > 1 {
+        t.push_note(format!(
+            "The rows are on {} different corpora ({}): losses on different corpora are not comparable number for number.",
+            corpora.len(),
+            corpora.join(", ")
+        ));
+    }
     if declined > 0 {
         t.push_note(format!(
             "{declined} of {} hypotheses declined to answer (reason in the warnings column).",
@@ -145,44 +163,59 @@ impl Comparison {
 
 impl HtmlDisplay for TokensToReach {
     fn html(&self) -> String {
-        let band = self.tokens_band.map_or_else(
-            || "no band (no parameter draws reach it)".to_string(),
-            |b| quantity_band(&b, tokens_text),
-        );
         format!(
-            "<div style=\"{}\"><div><b>{}</b>: a {} model reaches a loss of {} nats/token after</div>\
-             <div><b>{}</b> tokens <span style=\"{}\">(band {})</span>, C = 6ND = {} FLOPs</div>\
-             <div style=\"{}\">target reachable under {:.1}% of the parameter draws; extrapolation: {}</div>{}</div>",
+            "<div style=\"{}\"><div><b>{}</b>: {} model reaches a loss of {} nats/token after</div>\
+             <div><b>{}</b> tokens <span style=\"{}\">({})</span>, C = 6ND = {} FLOPs</div>\
+             <div style=\"{}\">{}extrapolation: {}</div>{}</div>",
             css::BOX,
             escape(&self.hypothesis),
-            escape(&self.params.to_string()),
+            escape(&self.params.with_article()),
             sig_digits(self.target, 4),
             escape(&self.tokens.to_string()),
             css::BAND_RANGE,
-            escape(&band),
+            escape(&tokens_band_text(self)),
             escape(&self.flops.to_string()),
             css::BAND_RANGE,
-            100.0 * self.reachable_fraction,
+            escape(&reachable_text(self)),
             escape(&self.extrapolation.description),
             warnings_html(&warning_texts(&self.warnings)),
         )
     }
 
     fn text(&self) -> String {
-        let band = self
-            .tokens_band
-            .map_or_else(|| "none".to_string(), |b| quantity_band(&b, tokens_text));
         format!(
-            "{}: a {} model reaches a loss of {} nats/token after {} tokens (band {}), C = {} FLOPs\n  reachable under {:.1}% of the draws; extrapolation: {}{}",
+            "{}: {} model reaches a loss of {} nats/token after {} tokens ({}), C = {} FLOPs\n  {}extrapolation: {}{}",
             self.hypothesis,
-            self.params,
+            self.params.with_article(),
             sig_digits(self.target, 4),
             self.tokens,
-            band,
+            tokens_band_text(self),
             self.flops,
-            100.0 * self.reachable_fraction,
+            reachable_text(self),
             self.extrapolation.description,
             warnings_text(&warning_texts(&self.warnings)),
+        )
+    }
+}
+
+/// "band 13.6T [9.12T, 20.3T] 90%", or why there is none.
+fn tokens_band_text(t: &TokensToReach) -> String {
+    match (&t.tokens_band, t.draws) {
+        (Some(b), _) => format!("band {}", quantity_band(b, tokens_text)),
+        (None, 0) => "no band: point estimate only, no parameter draws".to_string(),
+        (None, k) => format!("no band: none of the {k} parameter draws reaches the target"),
+    }
+}
+
+/// "target reachable under 97.5% of 200 parameter draws; " (nothing without draws).
+fn reachable_text(t: &TokensToReach) -> String {
+    if t.draws == 0 {
+        String::new()
+    } else {
+        format!(
+            "target reachable under {:.1}% of {} parameter draws; ",
+            100.0 * t.reachable_fraction,
+            t.draws
         )
     }
 }
