@@ -4,7 +4,7 @@
 use super::axis::{Axis, Scale, TickFormat};
 use super::figure::{
     annotation, clip_line, clip_polygon, finite, legend_line, legend_px, legend_swatch, plot_err,
-    plot_px, render, Chart, ClippedLine, Figure, Frame, Occupancy,
+    plot_px, render, Chart, ClippedLine, Figure, Frame, Ink, Occupancy,
 };
 use super::style::{
     styled, DASHES, DEFAULT_SIZE, HYPOTHESIS_STYLES, MARKER_STYLE, NEUTRAL, PALETTE, REFERENCE,
@@ -629,97 +629,94 @@ impl Figure for LlamaCurvesFigure {
             y_desc: "Training loss (nats/token)",
             legend: Some(place.corner),
         };
-        render(&frame, &dashed, |chart: &mut Chart<'_, '_>| {
-            // Bands first, under every line.
-            for (c, poly) in &bands {
-                chart
-                    .draw_series(std::iter::once(Polygon::new(
-                        poly.clone(),
-                        c.mix(0.16).filled(),
-                    )))
-                    .map_err(plot_err)?;
-            }
-            // Budget markers, within the window.
-            let (b_lo, b_hi) = (y.lo.max(win_lo), y.hi.min(win_hi));
-            for b in &self.budgets {
-                let xb = px(b.tokens);
-                let c = styled(colour(&b.model), MARKER_STYLE);
-                chart
-                    .draw_series(LineSeries::new(
-                        vec![(xb, b_lo), (xb, b_hi)],
-                        c.stroke_width(2),
-                    ))
-                    .map_err(plot_err)?;
-            }
-            // Reference line with its label where it hides the least.
-            if let (Some(r), Some(text)) = (reference, &ref_label) {
-                let c = styled(REFERENCE, REFERENCE_STYLE);
-                chart
-                    .draw_series(LineSeries::new(
-                        vec![(x.lo, r.loss), (x.hi, r.loss)],
-                        c.stroke_width(2),
-                    ))
-                    .map_err(plot_err)?;
-                let dx = 0.01 * (x.hi - x.lo);
-                let dy = 0.008 * (y.hi - y.lo);
-                let at = match ref_anchor {
-                    (HPos::Left, VPos::Bottom) => (x.lo + dx, r.loss + dy),
-                    (HPos::Left, _) => (x.lo + dx, r.loss - dy),
-                    (_, VPos::Bottom) => (x.hi - dx, r.loss + dy),
-                    _ => (x.hi - dx, r.loss - dy),
-                };
-                // A light backdrop keeps the label readable over a band.
-                let (a, b) = ref_rect;
-                let pad = if matches!(ref_anchor.1, VPos::Bottom) {
-                    dy
-                } else {
-                    -dy
-                };
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(a.0, a.1 + pad), (b.0, b.1 + pad)],
-                        WHITE.mix(0.7).filled(),
-                    )))
-                    .map_err(plot_err)?;
-                chart
-                    .draw_series(std::iter::once(annotation(text, at, REFERENCE, ref_anchor)))
-                    .map_err(plot_err)?;
-            }
-            // Extension medians, dashed by hypothesis; observed curves, solid, on top.
-            for (col, l) in medians.iter().chain(observed.iter()) {
-                for run in &l.runs {
+        render(
+            &frame,
+            &dashed,
+            |chart: &mut Chart<'_, '_>, ink: &mut Ink| {
+                // Bands first, under every line.
+                for (c, poly) in &bands {
+                    ink.polygon(chart, poly, *c, 0.16)?;
+                }
+                // Budget markers, within the window.
+                let (b_lo, b_hi) = (y.lo.max(win_lo), y.hi.min(win_hi));
+                for b in &self.budgets {
+                    let xb = px(b.tokens);
+                    let c = styled(colour(&b.model), MARKER_STYLE);
                     chart
-                        .draw_series(LineSeries::new(run.iter().copied(), col.stroke_width(2)))
+                        .draw_series(LineSeries::new(
+                            vec![(xb, b_lo), (xb, b_hi)],
+                            c.stroke_width(2),
+                        ))
                         .map_err(plot_err)?;
                 }
-            }
-            // Where a line leaves the window: an arrowhead pointing the way it goes.
-            for (c, at, below) in &exits {
-                let base = RGBColor(c.0, c.1, c.2 & !7);
-                chart
-                    .draw_series(std::iter::once(
-                        EmptyElement::at(*at) + Polygon::new(arrowhead(*below), base.filled()),
-                    ))
-                    .map_err(plot_err)?;
-            }
-            // Legend: models, hypotheses, band, budget, cuts.
-            for m in &models {
-                legend_line(chart, m, styled(colour(m), 0), 3)?;
-            }
-            for h in &hyps {
-                legend_line(chart, h, styled(NEUTRAL, style_of(h)), 2)?;
-            }
-            if !self.extensions.is_empty() {
-                legend_swatch(chart, &band_label, NEUTRAL, 0.3)?;
-            }
-            if !self.budgets.is_empty() {
-                legend_line(chart, &self.budget_label, styled(NEUTRAL, MARKER_STYLE), 2)?;
-            }
-            if let Some(l) = &cut_label {
-                legend_arrow(chart, l, exits.iter().all(|e| e.2))?;
-            }
-            Ok(())
-        })
+                // Reference line with its label where it hides the least.
+                if let (Some(r), Some(text)) = (reference, &ref_label) {
+                    let c = styled(REFERENCE, REFERENCE_STYLE);
+                    chart
+                        .draw_series(LineSeries::new(
+                            vec![(x.lo, r.loss), (x.hi, r.loss)],
+                            c.stroke_width(2),
+                        ))
+                        .map_err(plot_err)?;
+                    let dx = 0.01 * (x.hi - x.lo);
+                    let dy = 0.008 * (y.hi - y.lo);
+                    let at = match ref_anchor {
+                        (HPos::Left, VPos::Bottom) => (x.lo + dx, r.loss + dy),
+                        (HPos::Left, _) => (x.lo + dx, r.loss - dy),
+                        (_, VPos::Bottom) => (x.hi - dx, r.loss + dy),
+                        _ => (x.hi - dx, r.loss - dy),
+                    };
+                    // A light backdrop keeps the label readable over a band.
+                    let (a, b) = ref_rect;
+                    let pad = if matches!(ref_anchor.1, VPos::Bottom) {
+                        dy
+                    } else {
+                        -dy
+                    };
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(a.0, a.1 + pad), (b.0, b.1 + pad)],
+                            WHITE.mix(0.7).filled(),
+                        )))
+                        .map_err(plot_err)?;
+                    chart
+                        .draw_series(std::iter::once(annotation(text, at, REFERENCE, ref_anchor)))
+                        .map_err(plot_err)?;
+                }
+                // Extension medians, dashed by hypothesis; observed curves, solid, on top.
+                for (col, l) in medians.iter().chain(observed.iter()) {
+                    for run in &l.runs {
+                        ink.line(chart, run, *col, 2)?;
+                    }
+                }
+                // Where a line leaves the window: an arrowhead pointing the way it goes.
+                for (c, at, below) in &exits {
+                    let base = RGBColor(c.0, c.1, c.2 & !7);
+                    chart
+                        .draw_series(std::iter::once(
+                            EmptyElement::at(*at) + Polygon::new(arrowhead(*below), base.filled()),
+                        ))
+                        .map_err(plot_err)?;
+                }
+                // Legend: models, hypotheses, band, budget, cuts.
+                for m in &models {
+                    legend_line(chart, m, styled(colour(m), 0), 3)?;
+                }
+                for h in &hyps {
+                    legend_line(chart, h, styled(NEUTRAL, style_of(h)), 2)?;
+                }
+                if !self.extensions.is_empty() {
+                    legend_swatch(chart, &band_label, NEUTRAL, 0.3)?;
+                }
+                if !self.budgets.is_empty() {
+                    legend_line(chart, &self.budget_label, styled(NEUTRAL, MARKER_STYLE), 2)?;
+                }
+                if let Some(l) = &cut_label {
+                    legend_arrow(chart, l, exits.iter().all(|e| e.2))?;
+                }
+                Ok(())
+            },
+        )
     }
 
     fn summary(&self) -> String {

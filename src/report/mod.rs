@@ -54,7 +54,7 @@ pub use axis::Scale;
 pub use budget::{runs_table, Budget};
 pub use compute_frontier::ComputeFrontierFigure;
 pub use exponent_draws::{ExponentDrawsFigure, ExponentPoint};
-pub use figure::Figure;
+pub use figure::{Figure, Mark};
 pub use fit_display::{bootstrap_table, fit_diagnostics_table};
 pub use html::{escape, HtmlDisplay};
 pub use isoflop_profile::{IsoFlopFigure, IsoFlopProfile};
