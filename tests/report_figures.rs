@@ -901,3 +901,83 @@ fn compute_frontier_shows_where_the_data_ends_and_the_users_budget() {
     bad.compute = Some((Flops::new(1e20).unwrap(), Flops::new(1e24).unwrap()));
     assert!(bad.render_svg().is_err());
 }
+
+#[test]
+fn llama_curves_in_panels_one_per_model() {
+    use isoflop::report::Layout;
+    let fig = llama_figure().per_model_panels();
+    assert_eq!(fig.layout, Layout::PanelPerModel);
+    let svg = fig.render_svg().unwrap();
+    let doc = parse(&svg);
+    let root = doc.root_element();
+    assert_eq!(root.attribute("width"), Some("800"));
+    // A 40 px title, the shared legend (3 hypotheses, band, budget: 2 rows of
+    // 22 px), then 2 rows of 350 px panels.
+    assert_eq!(root.attribute("height"), Some("784"));
+    let panels: Vec<roxmltree::Node<'_, '_>> =
+        root.children().filter(|n| n.has_tag_name("svg")).collect();
+    assert_eq!(panels.len(), 4);
+    let mut origins = BTreeSet::new();
+    for (k, (panel, (name, _, _))) in panels.iter().zip(MODELS).enumerate() {
+        origins.insert((
+            panel.attribute("x").unwrap().to_string(),
+            panel.attribute("y").unwrap().to_string(),
+        ));
+        let t: Vec<String> = panel
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text().map(|s| s.trim().to_string()))
+            .collect();
+        assert!(
+            t.iter().any(|x| x == name),
+            "panel {k} titled {name}: {t:?}"
+        );
+        // Only its own model's lines: one solid observed curve in its colour,
+        // and for the 7B and 13B one line per hypothesis in three dash styles.
+        let mut lines: BTreeMap<(usize, String), usize> = BTreeMap::new();
+        for n in panel.descendants().filter(|n| n.has_tag_name("polyline")) {
+            if vertices(&n).len() < 3 {
+                continue;
+            }
+            let Some((r, g, _)) = n.attribute("stroke").and_then(rgb) else {
+                continue;
+            };
+            if let Some(i) = TAB10_RG.iter().position(|c| *c == (r, g)) {
+                let dash = n.attribute("stroke-dasharray").unwrap_or("solid");
+                *lines.entry((i, dash.to_string())).or_insert(0) += 1;
+            }
+        }
+        assert!(lines.keys().all(|(i, _)| *i == k), "panel {k}: {lines:?}");
+        assert_eq!(lines.get(&(k, "solid".into())), Some(&1), "{lines:?}");
+        let dashed = lines.keys().filter(|(_, d)| d != "solid").count();
+        assert_eq!(dashed, if k < 2 { 3 } else { 0 }, "panel {k}: {lines:?}");
+        // No legend of its own: the panels share one.
+        assert!(!t.iter().any(|x| x == "power-law-floor"), "{t:?}");
+    }
+    // The shared legend names each hypothesis once, in its own dash pattern.
+    let all = texts(&doc);
+    for h in [
+        "power-law-floor",
+        "linear-in-log-tokens",
+        "linear-in-tokens",
+    ] {
+        assert_eq!(all.iter().filter(|x| *x == h).count(), 1, "{h} in {all:?}");
+    }
+    let glyphs: BTreeSet<&str> = root
+        .children()
+        .filter(|n| n.has_tag_name("line"))
+        .filter_map(|n| n.attribute("stroke-dasharray"))
+        .collect();
+    assert_eq!(
+        glyphs.len(),
+        4,
+        "3 hypotheses and the budget marker: {glyphs:?}"
+    );
+    assert_eq!(origins.len(), 4, "panels do not overlap: {origins:?}");
+    assert!(texts(&doc)
+        .iter()
+        .any(|x| x == "LLaMA-1 training loss, extended to LLaMA-65B's compute"));
+    assert!(fig.summary().ends_with("one panel per model"));
+    assert_smooth(&svg, "llama panels");
+    save_for_viewing("llama_curves_panels.svg", &fig);
+}

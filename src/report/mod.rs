@@ -59,7 +59,7 @@ pub use fit_display::{bootstrap_table, fit_diagnostics_table};
 pub use html::{escape, HtmlDisplay};
 pub use isoflop_profile::{IsoFlopFigure, IsoFlopProfile};
 pub use llama_curves::{
-    BudgetMarker, ExtendedCurve, LlamaCurvesFigure, ObservedCurve, ReferenceLine,
+    BudgetMarker, ExtendedCurve, Layout, LlamaCurvesFigure, ObservedCurve, ReferenceLine,
 };
 pub use query_display::{comparison_table, probabilities_table};
 pub use style::DEFAULT_SIZE;
