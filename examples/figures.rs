@@ -9,14 +9,14 @@
 //! | file | figure | hypotheses |
 //! |---|---|---|
 //! | `llama_curves.svg` | the LLaMA-1 curves extended to LLaMA-65B's compute | the 3 curve continuations (seed 42) and `chinchilla-besiroglu2024-calibrated` (4,000 bootstrap refits, seed 42), as in `llama_rant` |
-//! | `compute_frontier.svg` | loss vs compute for the LLaMA-1 sizes, compute-optimal frontier | `chinchilla-hoffmann2022` |
-//! | `isoflop_profile.svg` | IsoFLOP profiles at 1e21 ... 5.48e23 FLOPs, 90% bands | `chinchilla-besiroglu2024` (4,000 refits, seed 42) |
+//! | `compute_frontier.svg` | loss vs compute for the LLaMA-1 sizes, compute-optimal frontier, beyond the fitted data shaded, LLaMA-65B's budget marked | `chinchilla-hoffmann2022` |
+//! | `isoflop_profile.svg` | IsoFLOP profiles at 1e21 ... 5.48e23 FLOPs, 90% bands, extrapolation dotted, LLaMA-7B's size marked | `chinchilla-besiroglu2024` (4,000 refits, seed 42) |
 //! | `exponent_draws.svg` | bootstrap draws of (α, β) | `chinchilla-besiroglu2024`, with Hoffmann et al.'s published point |
 
 use isoflop::data::llama;
 use isoflop::fit::replication;
 use isoflop::law::calibration::{final_points, Calibrated, CalibrationMode};
-use isoflop::law::{ChinchillaLaw, ContinuationOptions, LossHypothesis};
+use isoflop::law::{ChinchillaHypothesis, ChinchillaLaw, ContinuationOptions, LossHypothesis};
 use isoflop::report::{
     ComputeFrontierFigure, ExponentDrawsFigure, ExponentPoint, Figure, IsoFlopFigure,
     LlamaCurvesFigure,
@@ -57,11 +57,12 @@ fn run(dir: &Path) -> isoflop::Result<()> {
         .iter()
         .map(|s| s.parse::<Params>())
         .collect::<isoflop::Result<Vec<_>>>()?;
-    let fig = ComputeFrontierFigure::new(
-        ChinchillaLaw::hoffmann2022(),
-        "Hoffmann et al. 2022 (Approach 3)",
-        sizes,
-    );
+    // Its evidence shades where the fitted runs end; LLaMA-65B's budget is marked.
+    let mut fig =
+        ComputeFrontierFigure::from_hypothesis(&ChinchillaHypothesis::hoffmann2022(), sizes)
+            .mark_budget("LLaMA-65B's budget", Flops::new(6.0 * 65.2e9 * 1.4e12)?);
+    fig.law_label = "Hoffmann et al. 2022 (Approach 3)".into();
+    fig.title = format!("Loss vs compute: {}", fig.law_label);
     save(dir, "compute_frontier.svg", &fig)?;
 
     // 3. IsoFLOP profiles with bands from the bootstrap draws.
@@ -69,7 +70,8 @@ fn run(dir: &Path) -> isoflop::Result<()> {
         .into_iter()
         .map(Flops::new)
         .collect::<isoflop::Result<Vec<_>>>()?;
-    let fig = IsoFlopFigure::from_hypothesis(&besiroglu, &budgets, 41, LEVEL)?;
+    let fig = IsoFlopFigure::from_hypothesis(&besiroglu, &budgets, 41, LEVEL)?
+        .mark_model("LLaMA-7B", Params::new(6.7e9)?);
     save(dir, "isoflop_profile.svg", &fig)?;
 
     // 4. The exponents' bootstrap draws, with Hoffmann et al.'s published point.

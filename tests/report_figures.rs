@@ -667,3 +667,318 @@ fn loss_window_cuts_runaway_extensions_instead_of_squashing_the_figure() {
     let n65 = LlamaModel::Llama65B.params();
     assert!(ExtendedCurve::from_hypothesis("65B", &h, n65, a, b, 10, 0.9).is_err());
 }
+
+/// The vertices of a `polyline`/`polygon` in px.
+fn vertices(n: &roxmltree::Node<'_, '_>) -> Vec<(f64, f64)> {
+    n.attribute("points")
+        .unwrap_or("")
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect()
+}
+
+/// How much a polyline looks like a smooth curve rounded to integer pixels:
+/// the longest run of consecutive segments that are exactly horizontal or
+/// vertical (the flat treads and risers of a pixel staircase), and the share of
+/// vertices lying on the integer pixel grid.
+fn staircase(pts: &[(f64, f64)]) -> (usize, f64) {
+    let (mut run, mut longest) = (0usize, 0usize);
+    for w in pts.windows(2) {
+        let (dx, dy) = (w[1].0 - w[0].0, w[1].1 - w[0].1);
+        if dx == 0.0 || dy == 0.0 {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let on_grid = pts
+        .iter()
+        .filter(|(x, y)| x.fract() == 0.0 && y.fract() == 0.0)
+        .count();
+    (longest, on_grid as f64 / pts.len().max(1) as f64)
+}
+
+/// Asserts that every series curve (a polyline or band of at least 10 vertices
+/// in a series colour or the frontier's black) is drawn smooth.
+fn assert_smooth(svg: &str, what: &str) {
+    let doc = parse(svg);
+    let mut checked = 0;
+    for n in doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("polygon"))
+    {
+        let colour = n.attribute("stroke").or(n.attribute("fill")).and_then(rgb);
+        let series = colour.is_some_and(|(r, g, _)| {
+            TAB10_RG.contains(&(r, g)) || (r, g) == (0x14, 0x14) || (r, g) == (120, 30)
+        });
+        let pts = vertices(&n);
+        if !series || pts.len() < 10 {
+            continue;
+        }
+        let (run, on_grid) = staircase(&pts);
+        assert!(
+            run <= 1 && on_grid < 0.2,
+            "{what}: a pixel staircase ({run} aligned segments in a row, {:.0}% of vertices on the pixel grid): {:?}",
+            on_grid * 100.0,
+            n.attribute("points")
+        );
+        checked += 1;
+    }
+    assert!(checked >= 3, "{what}: only {checked} curves checked");
+}
+
+#[test]
+fn the_staircase_checker_recognises_integer_pixel_curves() {
+    // The tail of the compute frontier as plotters drew it before exact
+    // coordinates (docs/figures/compute_frontier.svg at commit bda8abd).
+    let old = "686,341 691,341 695,341 699,341 704,341 708,342 713,342 717,342 721,342 \
+               726,342 730,342 734,342 739,343 743,343 747,343";
+    let pts: Vec<(f64, f64)> = old
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    let (run, on_grid) = staircase(&pts);
+    assert!(run >= 4 && on_grid == 1.0, "{run} {on_grid}");
+    // The same curve at exact coordinates: no aligned segment, nothing on the grid.
+    let smooth: Vec<(f64, f64)> = (0..15)
+        .map(|i| {
+            let x = 686.0 + 4.37 * i as f64;
+            (x, 343.5 - 2.1 * (-(x - 686.0) / 40.0f64).exp())
+        })
+        .collect();
+    assert_eq!(staircase(&smooth), (0, 0.0));
+}
+
+#[test]
+fn curves_and_bands_are_drawn_at_exact_coordinates() {
+    assert_smooth(&llama_figure().render_svg().unwrap(), "llama curves");
+    let h = hypothesis_with_draws(200);
+    let budgets = [1e21, 1e22, 1e23].map(|c| Flops::new(c).unwrap());
+    let iso = IsoFlopFigure::from_hypothesis(&h, &budgets, 41, 0.9).unwrap();
+    assert_smooth(&iso.render_svg().unwrap(), "isoflop profiles");
+    let sizes = [1e9, 7e9, 70e9].map(|n| Params::new(n).unwrap()).to_vec();
+    let cf = ComputeFrontierFigure::from_hypothesis(&ChinchillaHypothesis::hoffmann2022(), sizes)
+        .mark_model("ours", Params::new(13e9).unwrap());
+    assert_smooth(&cf.render_svg().unwrap(), "compute frontier");
+}
+
+/// Polylines of at least 3 vertices in tab10 colour `series`: (solid, dotted) counts.
+fn solid_and_dotted(doc: &roxmltree::Document<'_>, series: usize) -> (usize, usize) {
+    let lines = series_lines(doc, 3);
+    let solid = lines.get(&(series, "solid".into())).copied().unwrap_or(0);
+    let dotted = lines.get(&(series, "2 4".into())).copied().unwrap_or(0);
+    (solid, dotted)
+}
+
+/// The rectangles shading the region beyond the data (fill #ECECEC).
+fn shaded(doc: &roxmltree::Document<'_>) -> Vec<(f64, f64)> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#ECECEC"))
+        .map(|n| {
+            let x: f64 = n.attribute("x").unwrap().parse().unwrap();
+            let w: f64 = n.attribute("width").unwrap().parse().unwrap();
+            (x, x + w)
+        })
+        .collect()
+}
+
+#[test]
+fn isoflop_profiles_show_where_the_data_ends_and_the_users_model() {
+    // Hoffmann et al.'s evidence: largest model 16.2B, longest run 318B tokens,
+    // largest budget 1.3e22 FLOPs (Chinchilla Table A9 / Figure 4 runs).
+    let h = ChinchillaHypothesis::hoffmann2022();
+    let budgets = [1e21, 1e23].map(|c| Flops::new(c).unwrap());
+    let fig = IsoFlopFigure::from_hypothesis(&h, &budgets, 41, 0.9)
+        .unwrap()
+        .mark_model("our model", Params::new(30e9).unwrap());
+    let svg = fig.render_svg().unwrap();
+    let doc = parse(&svg);
+    let t = texts(&doc);
+    for want in [
+        "beyond the largest fitted model (16.2B)",
+        "beyond the fitted data (dotted)",
+        "our model: 30B",
+    ] {
+        assert!(t.iter().any(|x| x == want), "missing {want:?} in {t:?}");
+    }
+    // 1e21: inside the data between N = 1e21 / (6 x 318e9) = 524M and 16.2B, so
+    // one solid run with a dotted run on each side; 1e23 is above the largest
+    // fitted budget, so all dotted.
+    assert_eq!(solid_and_dotted(&doc, 0), (1, 2));
+    assert_eq!(solid_and_dotted(&doc, 1), (0, 1));
+    // The solid run ends where the shading starts (both at N = 16.2B).
+    let shade = shaded(&doc);
+    assert_eq!(shade.len(), 1, "{shade:?}");
+    let solid = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke-dasharray").is_none())
+        .find(|n| {
+            n.attribute("stroke")
+                .and_then(rgb)
+                .is_some_and(|(r, g, _)| (r, g) == TAB10_RG[0])
+                && vertices(n).len() > 3
+        })
+        .unwrap();
+    let end = vertices(&solid).last().unwrap().0;
+    assert!((end - shade[0].0).abs() < 1.0, "{end} vs {}", shade[0].0);
+    // The user's mark: a vertical line in the mark colour inside the shaded region.
+    let marks: Vec<Vec<(f64, f64)>> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some("#781E82"))
+        .map(|n| vertices(&n))
+        .collect();
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[0][0].0, marks[0][1].0);
+    assert!(marks[0][0].0 > shade[0].0 && marks[0][0].0 < shade[0].1);
+    save_for_viewing("isoflop_marked.svg", &fig);
+
+    // Evidence without ranges: said so, nothing shaded or dotted.
+    let described = hypothesis_with_draws(50);
+    let fig = IsoFlopFigure::from_hypothesis(&described, &budgets, 41, 0.9).unwrap();
+    let doc_svg = fig.render_svg().unwrap();
+    let doc = parse(&doc_svg);
+    assert!(texts(&doc)
+        .iter()
+        .any(|x| x == "extent of the fitted data unknown"));
+    assert!(shaded(&doc).is_empty());
+    assert_eq!(solid_and_dotted(&doc, 0), (1, 0));
+}
+
+#[test]
+fn compute_frontier_shows_where_the_data_ends_and_the_users_budget() {
+    let h = ChinchillaHypothesis::hoffmann2022();
+    let sizes = [1e9, 7e9, 70e9].map(|n| Params::new(n).unwrap()).to_vec();
+    let fig = ComputeFrontierFigure::from_hypothesis(&h, sizes.clone())
+        .mark_budget("our budget", Flops::new(3e23).unwrap())
+        .mark_model("our model", Params::new(13e9).unwrap());
+    let svg = fig.render_svg().unwrap();
+    let doc = parse(&svg);
+    let t = texts(&doc);
+    // N* at 3e23 under Hoffmann et al.'s law: G (C/6)^(β/(α+β)) with
+    // E=1.69, A=406.4, B=410.7, α=0.34, β=0.28 (Approach 3):
+    // G = (αA/βB)^(1/(α+β)) = 1.34471..., N* = G x (5e22)^(0.28/0.62) = 23.976B,
+    // shown as 24B (python3: (0.34*406.4/(0.28*410.7))**(1/0.62) * (3e23/6)**(0.28/0.62)).
+    for want in [
+        "beyond the largest fitted budget",
+        "beyond the fitted data (dotted)",
+        "our budget: 3e23 FLOPs",
+        "N* = 24B",
+        "our model: 13B",
+    ] {
+        assert!(t.iter().any(|x| x == want), "missing {want:?} in {t:?}");
+    }
+    assert_eq!(shaded(&doc).len(), 1);
+    // 1B and 7B run inside the data up to a point, then dotted; 70B (above the
+    // largest fitted model, 16.2B) is dotted throughout.
+    assert_eq!(solid_and_dotted(&doc, 0), (1, 1));
+    assert_eq!(solid_and_dotted(&doc, 1), (1, 1));
+    assert_eq!(solid_and_dotted(&doc, 2), (0, 1));
+    // The frontier: solid black then dotted black (the style-tagged #141412).
+    let frontier = |stroke: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(stroke))
+            .filter(|n| vertices(n).len() > 3)
+            .count()
+    };
+    assert_eq!((frontier("#141414"), frontier("#141412")), (1, 1));
+    // The user's model curve and budget line, in the mark colour.
+    let marked = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some("#781E82"))
+        .count();
+    assert_eq!(marked, 2, "one curve and one budget line");
+    save_for_viewing("compute_frontier_marked.svg", &fig);
+
+    // A marked budget outside a fixed compute range is an error.
+    let mut bad = ComputeFrontierFigure::from_hypothesis(&h, sizes)
+        .mark_budget("far", Flops::new(1e30).unwrap());
+    bad.compute = Some((Flops::new(1e20).unwrap(), Flops::new(1e24).unwrap()));
+    assert!(bad.render_svg().is_err());
+}
+
+#[test]
+fn llama_curves_in_panels_one_per_model() {
+    use isoflop::report::Layout;
+    let fig = llama_figure().per_model_panels();
+    assert_eq!(fig.layout, Layout::PanelPerModel);
+    let svg = fig.render_svg().unwrap();
+    let doc = parse(&svg);
+    let root = doc.root_element();
+    assert_eq!(root.attribute("width"), Some("800"));
+    // A 40 px title, the shared legend (3 hypotheses, band, budget: 2 rows of
+    // 22 px), then 2 rows of 350 px panels.
+    assert_eq!(root.attribute("height"), Some("784"));
+    let panels: Vec<roxmltree::Node<'_, '_>> =
+        root.children().filter(|n| n.has_tag_name("svg")).collect();
+    assert_eq!(panels.len(), 4);
+    let mut origins = BTreeSet::new();
+    for (k, (panel, (name, _, _))) in panels.iter().zip(MODELS).enumerate() {
+        origins.insert((
+            panel.attribute("x").unwrap().to_string(),
+            panel.attribute("y").unwrap().to_string(),
+        ));
+        let t: Vec<String> = panel
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text().map(|s| s.trim().to_string()))
+            .collect();
+        assert!(
+            t.iter().any(|x| x == name),
+            "panel {k} titled {name}: {t:?}"
+        );
+        // Only its own model's lines: one solid observed curve in its colour,
+        // and for the 7B and 13B one line per hypothesis in three dash styles.
+        let mut lines: BTreeMap<(usize, String), usize> = BTreeMap::new();
+        for n in panel.descendants().filter(|n| n.has_tag_name("polyline")) {
+            if vertices(&n).len() < 3 {
+                continue;
+            }
+            let Some((r, g, _)) = n.attribute("stroke").and_then(rgb) else {
+                continue;
+            };
+            if let Some(i) = TAB10_RG.iter().position(|c| *c == (r, g)) {
+                let dash = n.attribute("stroke-dasharray").unwrap_or("solid");
+                *lines.entry((i, dash.to_string())).or_insert(0) += 1;
+            }
+        }
+        assert!(lines.keys().all(|(i, _)| *i == k), "panel {k}: {lines:?}");
+        assert_eq!(lines.get(&(k, "solid".into())), Some(&1), "{lines:?}");
+        let dashed = lines.keys().filter(|(_, d)| d != "solid").count();
+        assert_eq!(dashed, if k < 2 { 3 } else { 0 }, "panel {k}: {lines:?}");
+        // No legend of its own: the panels share one.
+        assert!(!t.iter().any(|x| x == "power-law-floor"), "{t:?}");
+    }
+    // The shared legend names each hypothesis once, in its own dash pattern.
+    let all = texts(&doc);
+    for h in [
+        "power-law-floor",
+        "linear-in-log-tokens",
+        "linear-in-tokens",
+    ] {
+        assert_eq!(all.iter().filter(|x| *x == h).count(), 1, "{h} in {all:?}");
+    }
+    let glyphs: BTreeSet<&str> = root
+        .children()
+        .filter(|n| n.has_tag_name("line"))
+        .filter_map(|n| n.attribute("stroke-dasharray"))
+        .collect();
+    assert_eq!(
+        glyphs.len(),
+        4,
+        "3 hypotheses and the budget marker: {glyphs:?}"
+    );
+    assert_eq!(origins.len(), 4, "panels do not overlap: {origins:?}");
+    assert!(texts(&doc)
+        .iter()
+        .any(|x| x == "LLaMA-1 training loss, extended to LLaMA-65B's compute"));
+    assert!(fig.summary().ends_with("one panel per model"));
+    assert_smooth(&svg, "llama panels");
+    save_for_viewing("llama_curves_panels.svg", &fig);
+}

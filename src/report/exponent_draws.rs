@@ -3,7 +3,7 @@
 
 use super::axis::{Axis, Scale, TickFormat};
 use super::figure::{
-    finite, legend_dot, legend_px, plot_err, plot_px, render, Chart, Figure, Frame, Occupancy,
+    finite, legend_dot, legend_px, plot_err, plot_px, render, Chart, Figure, Frame, Ink, Occupancy,
 };
 use super::style::{DEFAULT_SIZE, EMPHASIS, PALETTE};
 use crate::error::{Error, Result};
@@ -141,7 +141,7 @@ impl Figure for ExponentDrawsFigure {
         } else {
             (3, 0.45)
         };
-        render(&frame, &[], |chart: &mut Chart<'_, '_>| {
+        render(&frame, &[], |chart: &mut Chart<'_, '_>, _: &mut Ink| {
             legend_dot(chart, &draws_label, PALETTE[0], 3)?;
             legend_dot(chart, &self.point_label, PALETTE[3], 6)?;
             chart

@@ -3,7 +3,10 @@
 
 use super::axis::Axis;
 use super::html::{escape, evcxr_blocks};
-use super::style::{apply_dashes, AXIS_DESC_SIZE, FONT, LEGEND_SIZE, TICK_SIZE, TITLE_SIZE};
+use super::style::{
+    apply_dashes, hex, AXIS_DESC_SIZE, BEYOND_DATA, BEYOND_EDGE, FONT, LEGEND_SIZE, TICK_SIZE,
+    TITLE_SIZE, USER_MARK,
+};
 use crate::error::{Error, Result};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::prelude::*;
@@ -131,10 +134,11 @@ pub(crate) struct Frame<'s> {
 }
 
 /// Draws a frame (background, title, mesh, axis labels), lets `draw` add the
-/// series, then applies the dash patterns in `dashed` and returns the SVG.
+/// series (smooth ones through the [`Ink`]), writes the smooth series at their
+/// exact positions, then applies the dash patterns in `dashed` and returns the SVG.
 pub(crate) fn render<F>(frame: &Frame<'_>, dashed: &[(RGBColor, &str)], draw: F) -> Result<String>
 where
-    F: FnOnce(&mut Chart<'_, '_>) -> Result<()>,
+    F: FnOnce(&mut Chart<'_, '_>, &mut Ink) -> Result<()>,
 {
     let (w, h) = frame.size;
     if w < 200 || h < 150 {
@@ -145,6 +149,7 @@ where
         });
     }
     let mut buf = String::new();
+    let mut ink = Ink::default();
     {
         let root = SVGBackend::with_string(&mut buf, frame.size).into_drawing_area();
         root.fill(&WHITE).map_err(plot_err)?;
@@ -172,13 +177,148 @@ where
             .light_line_style(RGBColor(240, 240, 240))
             .draw()
             .map_err(plot_err)?;
-        draw(&mut chart)?;
+        draw(&mut chart, &mut ink)?;
         if let Some(pos) = &frame.legend {
             legend(&mut chart, clone_pos(pos))?;
         }
         root.present().map_err(plot_err)?;
     }
-    Ok(apply_dashes(&buf, dashed))
+    Ok(apply_dashes(&ink.splice(&buf)?, dashed))
+}
+
+/// Colour of the placeholders that [`Ink`] draws through plotters (used by no series).
+const PLACEHOLDER: RGBColor = RGBColor(1, 2, 3);
+
+/// Smooth series drawn at exact, sub-pixel positions.
+///
+/// plotters' SVG backend writes integer pixel coordinates, which turns a smooth
+/// curve into a staircase of 1-px steps (visible when the figure is zoomed or
+/// printed). Curves and bands are therefore drawn here: each is mapped to the
+/// figure's pixel space in `f64` (the same mapping as the axes), recorded with
+/// two decimals (1/100 px), and drawn through plotters as a one-point placeholder
+/// that keeps its place in the drawing order; [`render`] writes the recorded
+/// element in its place. The figure's displayed size does not change.
+#[derive(Debug, Default)]
+pub(crate) struct Ink {
+    pending: Vec<String>,
+}
+
+impl Ink {
+    /// A polyline through `pts` (plot space) in `color`, `width` px wide.
+    pub fn line(
+        &mut self,
+        chart: &mut Chart<'_, '_>,
+        pts: &[(f64, f64)],
+        color: RGBColor,
+        width: u32,
+    ) -> Result<()> {
+        if pts.len() < 2 {
+            return Ok(());
+        }
+        let points = exact_points(chart, pts);
+        self.pending.push(format!(
+            "<polyline fill=\"none\" opacity=\"1\" stroke=\"{}\" stroke-width=\"{width}\" stroke-linejoin=\"round\" points=\"{points}\"/>\n",
+            hex(color)
+        ));
+        placeholder(chart, pts[0])
+    }
+
+    /// A filled polygon through `pts` (plot space) in `color` at `opacity`.
+    pub fn polygon(
+        &mut self,
+        chart: &mut Chart<'_, '_>,
+        pts: &[(f64, f64)],
+        color: RGBColor,
+        opacity: f64,
+    ) -> Result<()> {
+        if pts.len() < 3 {
+            return Ok(());
+        }
+        let points = exact_points(chart, pts);
+        self.pending.push(format!(
+            "<polygon opacity=\"{opacity}\" fill=\"{}\" points=\"{points}\"/>\n",
+            hex(color)
+        ));
+        placeholder(chart, pts[0])
+    }
+
+    /// A band between `lo` and `hi` over the same `xs` (plot space), as one polygon.
+    pub fn band(
+        &mut self,
+        chart: &mut Chart<'_, '_>,
+        xs: &[f64],
+        lo: &[f64],
+        hi: &[f64],
+        color: RGBColor,
+        opacity: f64,
+    ) -> Result<()> {
+        let mut pts: Vec<(f64, f64)> = xs.iter().copied().zip(hi.iter().copied()).collect();
+        pts.extend(xs.iter().copied().zip(lo.iter().copied()).rev());
+        self.polygon(chart, &pts, color, opacity)
+    }
+
+    /// `svg` with each placeholder replaced by its recorded element, in order.
+    fn splice(&self, svg: &str) -> Result<String> {
+        let tag = format!("stroke=\"{}\"", hex(PLACEHOLDER));
+        let mut out =
+            String::with_capacity(svg.len() + self.pending.iter().map(String::len).sum::<usize>());
+        let mut next = self.pending.iter();
+        for line in svg.split_inclusive('\n') {
+            if line.starts_with("<polyline ") && line.contains(&tag) {
+                let el = next
+                    .next()
+                    .ok_or_else(|| plot_err("more placeholders than smooth series"))?;
+                out.push_str(el);
+            } else {
+                out.push_str(line);
+            }
+        }
+        if next.next().is_some() {
+            return Err(plot_err("a smooth series lost its placeholder"));
+        }
+        Ok(out)
+    }
+}
+
+/// Draws the one-point placeholder of a smooth series at `at`.
+fn placeholder(chart: &mut Chart<'_, '_>, at: (f64, f64)) -> Result<()> {
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![at, at],
+            PLACEHOLDER.stroke_width(1),
+        )))
+        .map_err(plot_err)?;
+    Ok(())
+}
+
+/// `pts` (plot space) as SVG points in the chart's pixel space, unrounded:
+/// the axes' own linear map between the pixels plotters gives the range ends.
+fn exact_points(chart: &Chart<'_, '_>, pts: &[(f64, f64)]) -> String {
+    let (xr, yr) = (chart.x_range(), chart.y_range());
+    let (x0, y0) = chart.backend_coord(&(xr.start, yr.start));
+    let (x1, y1) = chart.backend_coord(&(xr.end, yr.end));
+    let map = |v: f64, lo: f64, hi: f64, a: i32, b: i32| {
+        let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+        (f64::from(a) + t * f64::from(b - a)).clamp(-1e6, 1e6)
+    };
+    let mut s = String::with_capacity(pts.len() * 16);
+    for &(x, y) in pts {
+        let px = map(x, xr.start, xr.end, x0, x1);
+        let py = map(y, yr.start, yr.end, y0, y1);
+        s.push_str(&format!("{},{} ", hundredths(px), hundredths(py)));
+    }
+    s
+}
+
+/// `v` rounded to 1/100, without trailing zeros ("12.5", "12").
+fn hundredths(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// `SeriesLabelPosition` is not `Clone`.
@@ -261,17 +401,138 @@ pub(crate) fn legend_dot(
     Ok(())
 }
 
-/// A filled band between `lo` and `hi` over the same x values, as one polygon.
-pub(crate) fn band_polygon(
-    xs: &[f64],
-    lo: &[f64],
-    hi: &[f64],
-    color: RGBColor,
-    opacity: f64,
-) -> Polygon<(f64, f64)> {
-    let mut pts: Vec<(f64, f64)> = xs.iter().copied().zip(hi.iter().copied()).collect();
-    pts.extend(xs.iter().copied().zip(lo.iter().copied()).rev());
-    Polygon::new(pts, color.mix(opacity).filled())
+/// A value the user marks on a figure: their own model size or budget, with a
+/// label (e.g. "our 13B" or "our budget").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark<T> {
+    /// What the mark is, shown beside it.
+    pub label: String,
+    /// Where it is (a [`Params`](crate::units::Params) or [`Flops`](crate::units::Flops)).
+    pub at: T,
+}
+
+/// Pieces of a polyline (plot space).
+pub(crate) type Runs = Vec<Vec<(f64, f64)>>;
+
+/// A polyline split at the x interval `[a, b]` (plot space): the runs inside it
+/// and the runs outside, each cut exactly where the line crosses `a` or `b`.
+pub(crate) fn split_at_x(pts: &[(f64, f64)], a: f64, b: f64) -> (Runs, Runs) {
+    // The line with its crossings of a and b inserted as vertices.
+    let mut fine: Vec<(f64, f64)> = Vec::with_capacity(pts.len() + 4);
+    for (i, &(x, y)) in pts.iter().enumerate() {
+        if let Some(&(px, py)) = i.checked_sub(1).and_then(|j| pts.get(j)) {
+            let mut cuts: Vec<f64> = [a, b]
+                .iter()
+                .filter(|&&c| c.is_finite() && (px - c) * (x - c) < 0.0)
+                .map(|&c| (c - px) / (x - px))
+                .collect();
+            cuts.sort_by(f64::total_cmp);
+            fine.extend(cuts.iter().map(|t| (px + t * (x - px), py + t * (y - py))));
+        }
+        fine.push((x, y));
+    }
+    // Consecutive segments on the same side (by their midpoint) form one run.
+    let (mut ins, mut outs) = (Vec::new(), Vec::new());
+    let mut cur: Vec<(f64, f64)> = Vec::new();
+    let mut cur_in = false;
+    for w in fine.windows(2) {
+        let mid = (w[0].0 + w[1].0) / 2.0;
+        let seg_in = mid >= a && mid <= b;
+        if cur.is_empty() {
+            cur = vec![w[0]];
+            cur_in = seg_in;
+        } else if seg_in != cur_in {
+            let run = std::mem::replace(&mut cur, vec![w[0]]);
+            if cur_in {
+                ins.push(run);
+            } else {
+                outs.push(run);
+            }
+            cur_in = seg_in;
+        }
+        cur.push(w[1]);
+    }
+    if cur.len() > 1 {
+        if cur_in {
+            ins.push(cur);
+        } else {
+            outs.push(cur);
+        }
+    }
+    (ins, outs)
+}
+
+/// Shades the x range from `from` to the plot's right edge (plot space) as
+/// beyond the data, with `label` at its top.
+pub(crate) fn shade_beyond(
+    chart: &mut Chart<'_, '_>,
+    from: f64,
+    x: &Axis,
+    y: &Axis,
+    label: &str,
+) -> Result<()> {
+    if from >= x.hi {
+        return Ok(());
+    }
+    let from = from.max(x.lo);
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(from, y.lo), (x.hi, y.hi)],
+            BEYOND_DATA.filled(),
+        )))
+        .map_err(plot_err)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(from, y.lo), (from, y.hi)],
+            BEYOND_EDGE.stroke_width(1),
+        )))
+        .map_err(plot_err)?;
+    let right = from + 0.01 * (x.hi - x.lo);
+    chart
+        .draw_series(std::iter::once(annotation(
+            label,
+            (right, y.hi - 0.01 * (y.hi - y.lo)),
+            BEYOND_EDGE,
+            (
+                plotters::style::text_anchor::HPos::Left,
+                plotters::style::text_anchor::VPos::Top,
+            ),
+        )))
+        .map_err(plot_err)?;
+    Ok(())
+}
+
+/// A user's vertical mark at `at` (plot space) with its label near the bottom.
+pub(crate) fn vertical_mark(
+    chart: &mut Chart<'_, '_>,
+    at: f64,
+    y: &Axis,
+    x: &Axis,
+    label: &str,
+) -> Result<()> {
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(at, y.lo), (at, y.hi)],
+            USER_MARK.stroke_width(2),
+        )))
+        .map_err(plot_err)?;
+    // Left of the line when it is in the right half, so the label stays inside.
+    let right_half = at > x.lo + 0.6 * (x.hi - x.lo);
+    let dx = 0.008 * (x.hi - x.lo);
+    let (tx, h) = if right_half {
+        (at - dx, plotters::style::text_anchor::HPos::Right)
+    } else {
+        (at + dx, plotters::style::text_anchor::HPos::Left)
+    };
+    chart
+        .draw_series(std::iter::once(annotation(
+            label,
+            (tx, y.lo + 0.03 * (y.hi - y.lo)),
+            USER_MARK,
+            (h, plotters::style::text_anchor::VPos::Bottom),
+        )))
+        .map_err(plot_err)?;
+    Ok(())
 }
 
 /// Text at a plot-space position with an anchor.
@@ -575,6 +836,28 @@ pub(crate) fn clip_polygon(pts: &[(f64, f64)], lo: f64, hi: f64) -> Vec<(f64, f6
 #[cfg(test)]
 mod clip_tests {
     use super::*;
+
+    #[test]
+    fn split_at_x_cuts_exactly_at_the_interval() {
+        let pts = [(0.0, 0.0), (2.0, 2.0), (4.0, 4.0), (6.0, 0.0)];
+        let (ins, outs) = split_at_x(&pts, 1.0, 5.0);
+        assert_eq!(
+            ins,
+            vec![vec![(1.0, 1.0), (2.0, 2.0), (4.0, 4.0), (5.0, 2.0)]]
+        );
+        assert_eq!(
+            outs,
+            vec![vec![(0.0, 0.0), (1.0, 1.0)], vec![(5.0, 2.0), (6.0, 0.0)]]
+        );
+        // An unbounded side, and a vertex exactly on the boundary.
+        let (ins, outs) = split_at_x(&pts, f64::NEG_INFINITY, 4.0);
+        assert_eq!(ins, vec![pts[..3].to_vec()]);
+        assert_eq!(outs, vec![pts[2..].to_vec()]);
+        // Entirely outside.
+        let (ins, outs) = split_at_x(&pts, 7.0, 8.0);
+        assert!(ins.is_empty());
+        assert_eq!(outs, vec![pts.to_vec()]);
+    }
 
     #[test]
     fn lines_are_cut_at_the_window_and_exits_recorded() {

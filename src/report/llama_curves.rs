@@ -4,11 +4,12 @@
 use super::axis::{Axis, Scale, TickFormat};
 use super::figure::{
     annotation, clip_line, clip_polygon, finite, legend_line, legend_px, legend_swatch, plot_err,
-    plot_px, render, Chart, ClippedLine, Figure, Frame, Occupancy,
+    plot_px, render, Chart, ClippedLine, Figure, Frame, Ink, LegendPlace, Occupancy,
 };
+use super::html::escape;
 use super::style::{
-    styled, DASHES, DEFAULT_SIZE, HYPOTHESIS_STYLES, MARKER_STYLE, NEUTRAL, PALETTE, REFERENCE,
-    REFERENCE_STYLE,
+    hex, styled, DASHES, DEFAULT_SIZE, FONT, HYPOTHESIS_STYLES, LEGEND_SIZE, MARKER_STYLE, NEUTRAL,
+    PALETTE, REFERENCE, REFERENCE_STYLE, TITLE_SIZE,
 };
 use crate::band::Band;
 use crate::compute::{tokens_for_flops, training_flops_6nd};
@@ -174,8 +175,22 @@ pub struct LlamaCurvesFigure {
     /// The loss range to show, (lowest, highest) in nats/token; `None` fits
     /// the axis to everything. Lines and bands are cut at its edges.
     pub loss_window: Option<(f64, f64)>,
-    /// Size in pixels (default 800 x 500).
+    /// All models on one chart, or one panel per model on shared axes.
+    pub layout: Layout,
+    /// Size in pixels (default 800 x 500). With [`Layout::PanelPerModel`],
+    /// each panel is half as wide and 70% as high, two panels a row.
     pub size: (u32, u32),
+}
+
+/// How a [`LlamaCurvesFigure`] lays out its models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// Every model on one chart (compact; the hypotheses' lines can overlap).
+    #[default]
+    Overlay,
+    /// Small multiples: one panel per model, titled with its name, on shared
+    /// axes, so each model's hypotheses can be told apart.
+    PanelPerModel,
 }
 
 impl LlamaCurvesFigure {
@@ -190,6 +205,7 @@ impl LlamaCurvesFigure {
             budget_label: "budget".into(),
             tokens_scale: Scale::Linear,
             loss_window: None,
+            layout: Layout::Overlay,
             size: DEFAULT_SIZE,
         }
     }
@@ -202,7 +218,9 @@ impl LlamaCurvesFigure {
     /// counts with bands at `level`; the 65B's final loss (median of its last
     /// 10B tokens) as the reference line; a log tokens axis and a loss window of
     /// 1.3-2.3 nats/token, so the linear-in-tokens continuation, which falls
-    /// through zero, is cut where it leaves the window (and the legend says so).
+    /// through zero, is cut where it leaves the window (and the legend says so);
+    /// one panel per model ([`Layout::PanelPerModel`]) so that each model's
+    /// hypotheses can be told apart.
     ///
     /// Errors when a continuation cannot be fitted or a hypothesis cannot
     /// answer, or on more than 3 `shared` hypotheses (6 line styles in all).
@@ -273,7 +291,8 @@ impl LlamaCurvesFigure {
         let mut fig = LlamaCurvesFigure::new(format!(
             "LLaMA-1 training loss, extended to LLaMA-65B's compute ({budget} FLOPs)"
         ))
-        .with_loss_window(1.3, 2.3);
+        .with_loss_window(1.3, 2.3)
+        .per_model_panels();
         fig.tokens_scale = Scale::Log;
         fig.budget_label = "LLaMA-65B's compute, per model".into();
         for (model, hypotheses) in per_model {
@@ -305,6 +324,12 @@ impl LlamaCurvesFigure {
             loss: llama::curve(big).final_loss(Tokens::new(10e9)?),
         });
         Ok(fig)
+    }
+
+    /// One panel per model on shared axes (see [`Layout::PanelPerModel`]).
+    pub fn per_model_panels(mut self) -> Self {
+        self.layout = Layout::PanelPerModel;
+        self
     }
 
     /// Shows only losses in `[lo, hi]` nats/token (see [`LlamaCurvesFigure::loss_window`]).
@@ -424,15 +449,84 @@ impl Figure for LlamaCurvesFigure {
     fn render_svg(&self) -> Result<String> {
         self.validate()?;
         let models = self.models()?;
-        let hyps = self.hypotheses()?;
-        let colour = |m: &str| {
-            let i = models.iter().position(|x| *x == m).unwrap_or(0);
-            PALETTE[i % PALETTE.len()]
-        };
-        let style_of = |h: &str| hyps.iter().position(|x| *x == h).unwrap_or(0) + 1;
+        match self.layout {
+            Layout::PanelPerModel if models.len() > 1 => self.render_panels(&models),
+            _ => Ok(self
+                .render_view(None, self.size, &self.title, None, true)?
+                .0),
+        }
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{}: {} observed curves, {} extensions{}{}",
+            self.title,
+            self.observed.len(),
+            self.extensions.len(),
+            self.reference
+                .as_ref()
+                .map(|r| format!(", reference {} at {:.3}", r.label, r.loss))
+                .unwrap_or_default(),
+            match self.layout {
+                Layout::PanelPerModel => ", one panel per model",
+                Layout::Overlay => "",
+            }
+        )
+    }
+}
+
+impl LlamaCurvesFigure {
+    /// One panel per model on shared axes, under the figure's title.
+    fn render_panels(&self, models: &[&str]) -> Result<String> {
+        let (x, y) = self.axes()?;
+        let cols = 2usize;
+        let rows = models.len().div_ceil(cols);
+        let panel = (self.size.0 / 2, self.size.1 * 7 / 10);
+        let mut views = Vec::with_capacity(models.len());
+        for m in models {
+            views.push(self.render_view(Some(m), panel, m, Some((x.clone(), y.clone())), false)?);
+        }
+        let cut = views.iter().find_map(|v| v.1.clone());
+        let legend = self.shared_legend(cut);
+        let legend_cols = 3usize;
+        let legend_rows = legend.len().div_ceil(legend_cols) as u32;
+        let head = 40 + 22 * legend_rows;
+        let (w, h) = (panel.0 * cols as u32, head + panel.1 * rows as u32);
+        let mut out = format!(
+            "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">\n\
+             <rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" opacity=\"1\" fill=\"#FFFFFF\" stroke=\"none\"/>\n\
+             <text x=\"{}\" y=\"12\" dy=\"0.76em\" text-anchor=\"middle\" font-family=\"{FONT}\" font-size=\"{:.1}\" opacity=\"1\" fill=\"#000000\">\n{}\n</text>\n",
+            w / 2,
+            f64::from(TITLE_SIZE) / 1.24,
+            escape(&self.title)
+        );
+        let col_w = f64::from(w - 40) / legend_cols as f64;
+        for (k, entry) in legend.iter().enumerate() {
+            let lx = 20.0 + col_w * (k % legend_cols) as f64;
+            let ly = 46.0 + 22.0 * (k / legend_cols) as f64;
+            out.push_str(&entry.svg(lx, ly));
+        }
+        for (k, (svg, _)) in views.iter().enumerate() {
+            let (px, py) = (
+                panel.0 * (k % cols) as u32,
+                head + panel.1 * (k / cols) as u32,
+            );
+            let body = svg
+                .strip_prefix("<svg ")
+                .ok_or_else(|| plot_err("a panel is not an SVG document"))?;
+            out.push_str(&format!("<svg x=\"{px}\" y=\"{py}\" {body}"));
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        out.push_str("</svg>\n");
+        Ok(out)
+    }
+
+    /// The tokens (x) and loss (y) axes fitted to every model's data.
+    fn axes(&self) -> Result<(Axis, Axis)> {
         let scale = self.tokens_scale;
         let billions = |t: Tokens| t.get() / 1e9;
-
         let xs = self
             .observed
             .iter()
@@ -447,9 +541,6 @@ impl Figure for LlamaCurvesFigure {
         if scale == Scale::Linear {
             x = x.with_lo(0.0);
         }
-        let (win_lo, win_hi) = self
-            .loss_window
-            .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
         let y = match self.loss_window {
             Some((lo, hi)) => Axis::from_range(lo, hi, Scale::Linear, TickFormat::Plain, 0.0),
             None => {
@@ -466,20 +557,59 @@ impl Figure for LlamaCurvesFigure {
                 Axis::fit("loss", ys, Scale::Linear, TickFormat::Plain, 0.06)?
             }
         };
+        Ok((x, y))
+    }
+
+    /// The figure, or the panel of model `only`, at `size` with `title`, on
+    /// `axes` (fitted to what is drawn when `None`), with its legend or none;
+    /// and the cut note (its label, and whether every cut is below), if any line
+    /// leaves the loss window.
+    fn render_view(
+        &self,
+        only: Option<&str>,
+        size: (u32, u32),
+        title: &str,
+        axes: Option<(Axis, Axis)>,
+        with_legend: bool,
+    ) -> Result<(String, Option<(String, bool)>)> {
+        let keep = |m: &str| only.is_none_or(|o| o == m);
+        let observed_in: Vec<&ObservedCurve> =
+            self.observed.iter().filter(|c| keep(&c.model)).collect();
+        let extensions_in: Vec<&ExtendedCurve> =
+            self.extensions.iter().filter(|c| keep(&c.model)).collect();
+        let budgets_in: Vec<&BudgetMarker> =
+            self.budgets.iter().filter(|b| keep(&b.model)).collect();
+        let models = self.models()?;
+        let hyps = self.hypotheses()?;
+        let colour = |m: &str| {
+            let i = models.iter().position(|x| *x == m).unwrap_or(0);
+            PALETTE[i % PALETTE.len()]
+        };
+        let style_of = |h: &str| hyps.iter().position(|x| *x == h).unwrap_or(0) + 1;
+        let scale = self.tokens_scale;
+        let billions = |t: Tokens| t.get() / 1e9;
+
+        let (x, y) = match axes {
+            Some(a) => a,
+            None => self.axes()?,
+        };
+        let (win_lo, win_hi) = self
+            .loss_window
+            .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
         let px = |t: Tokens| Axis::map(scale, billions(t));
 
         // Geometry in plot space, cut to the loss window.
-        let observed: Vec<(RGBColor, ClippedLine)> = self
-            .observed
+        let observed: Vec<(RGBColor, ClippedLine)> = observed_in
             .iter()
+            .copied()
             .map(|c| {
                 let pts: Vec<(f64, f64)> = c.points.iter().map(|p| (px(p.0), p.1)).collect();
                 (styled(colour(&c.model), 0), clip_line(&pts, win_lo, win_hi))
             })
             .collect();
-        let medians: Vec<(RGBColor, ClippedLine)> = self
-            .extensions
+        let medians: Vec<(RGBColor, ClippedLine)> = extensions_in
             .iter()
+            .copied()
             .map(|c| {
                 let pts: Vec<(f64, f64)> = c.points.iter().map(|p| (px(p.0), p.1.median)).collect();
                 (
@@ -488,9 +618,9 @@ impl Figure for LlamaCurvesFigure {
                 )
             })
             .collect();
-        let bands: Vec<(RGBColor, Vec<(f64, f64)>)> = self
-            .extensions
+        let bands: Vec<(RGBColor, Vec<(f64, f64)>)> = extensions_in
             .iter()
+            .copied()
             .filter(|c| c.points.iter().any(|p| p.1.hi > p.1.lo))
             .map(|c| {
                 let mut poly: Vec<(f64, f64)> =
@@ -521,9 +651,9 @@ impl Figure for LlamaCurvesFigure {
         let cut_label = cut_label.filter(|_| !exits.is_empty());
 
         // Legend entries.
-        let band_levels: Vec<f64> = self
-            .extensions
+        let band_levels: Vec<f64> = extensions_in
             .iter()
+            .copied()
             .flat_map(|c| c.points.iter().map(|p| p.1.level))
             .collect();
         let band_label = match band_levels.first() {
@@ -533,12 +663,23 @@ impl Figure for LlamaCurvesFigure {
             Some(_) => "band".to_string(),
             None => String::new(),
         };
-        let mut labels: Vec<String> = models.iter().map(|m| m.to_string()).collect();
-        labels.extend(hyps.iter().map(|h| h.to_string()));
-        if !self.extensions.is_empty() {
+        // In a panel, the model is its title and only its hypotheses are listed.
+        let models_in: Vec<&str> = if only.is_some() {
+            Vec::new()
+        } else {
+            models.clone()
+        };
+        let hyps_in: Vec<&str> = hyps
+            .iter()
+            .copied()
+            .filter(|h| extensions_in.iter().any(|c| c.hypothesis == *h))
+            .collect();
+        let mut labels: Vec<String> = models_in.iter().map(|m| m.to_string()).collect();
+        labels.extend(hyps_in.iter().map(|h| h.to_string()));
+        if !extensions_in.is_empty() {
             labels.push(band_label.clone());
         }
-        if !self.budgets.is_empty() {
+        if !budgets_in.is_empty() {
             labels.push(self.budget_label.clone());
         }
         if let Some(l) = &cut_label {
@@ -552,7 +693,7 @@ impl Figure for LlamaCurvesFigure {
                 occ.line(r);
             }
         }
-        for c in &self.extensions {
+        for c in extensions_in.iter().copied() {
             for (t, b) in &c.points {
                 for k in 0..=4 {
                     let v = b.lo + (b.hi - b.lo) * f64::from(k) / 4.0;
@@ -562,7 +703,7 @@ impl Figure for LlamaCurvesFigure {
                 }
             }
         }
-        let plot = plot_px(self.size);
+        let plot = plot_px(size);
         let ref_label = reference.map(|r| format!("{}: {:.3}", r.label, r.loss));
         // The label goes at the left or right end, above or below the line,
         // wherever it covers the least data.
@@ -594,12 +735,18 @@ impl Figure for LlamaCurvesFigure {
             occ.rect(best.1 .1, best.1 .2);
         }
         let legend = legend_px(labels.iter().map(String::as_str));
-        let place = if self.loss_window.is_some() {
+        let place = if !with_legend {
+            LegendPlace {
+                corner: SeriesLabelPosition::UpperRight,
+                y: y.clone(),
+            }
+        } else if self.loss_window.is_some() {
             occ.place_legend_up(&x, &y, legend, plot)
         } else {
             occ.place_legend(&x, &y, legend, plot)
         };
         let y = place.y;
+        let cut_note = cut_label.clone().map(|l| (l, exits.iter().all(|e| e.2)));
 
         let mut dashed: Vec<(RGBColor, &str)> = Vec::new();
         for (i, _) in models.iter().enumerate() {
@@ -623,118 +770,197 @@ impl Figure for LlamaCurvesFigure {
             Scale::Log => "Tokens seen (billions, log scale)",
         };
         let frame = Frame {
-            size: self.size,
-            title: &self.title,
+            size,
+            title,
             x: &x,
             y: &y,
             x_desc,
             y_desc: "Training loss (nats/token)",
-            legend: Some(place.corner),
+            legend: with_legend.then_some(place.corner),
         };
-        render(&frame, &dashed, |chart: &mut Chart<'_, '_>| {
-            // Bands first, under every line.
-            for (c, poly) in &bands {
-                chart
-                    .draw_series(std::iter::once(Polygon::new(
-                        poly.clone(),
-                        c.mix(0.16).filled(),
-                    )))
-                    .map_err(plot_err)?;
-            }
-            // Budget markers, within the window.
-            let (b_lo, b_hi) = (y.lo.max(win_lo), y.hi.min(win_hi));
-            for b in &self.budgets {
-                let xb = px(b.tokens);
-                let c = styled(colour(&b.model), MARKER_STYLE);
-                chart
-                    .draw_series(LineSeries::new(
-                        vec![(xb, b_lo), (xb, b_hi)],
-                        c.stroke_width(2),
-                    ))
-                    .map_err(plot_err)?;
-            }
-            // Reference line with its label where it hides the least.
-            if let (Some(r), Some(text)) = (reference, &ref_label) {
-                let c = styled(REFERENCE, REFERENCE_STYLE);
-                chart
-                    .draw_series(LineSeries::new(
-                        vec![(x.lo, r.loss), (x.hi, r.loss)],
-                        c.stroke_width(2),
-                    ))
-                    .map_err(plot_err)?;
-                let dx = 0.01 * (x.hi - x.lo);
-                let dy = 0.008 * (y.hi - y.lo);
-                let at = match ref_anchor {
-                    (HPos::Left, VPos::Bottom) => (x.lo + dx, r.loss + dy),
-                    (HPos::Left, _) => (x.lo + dx, r.loss - dy),
-                    (_, VPos::Bottom) => (x.hi - dx, r.loss + dy),
-                    _ => (x.hi - dx, r.loss - dy),
-                };
-                // A light backdrop keeps the label readable over a band.
-                let (a, b) = ref_rect;
-                let pad = if matches!(ref_anchor.1, VPos::Bottom) {
-                    dy
-                } else {
-                    -dy
-                };
-                chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        [(a.0, a.1 + pad), (b.0, b.1 + pad)],
-                        WHITE.mix(0.7).filled(),
-                    )))
-                    .map_err(plot_err)?;
-                chart
-                    .draw_series(std::iter::once(annotation(text, at, REFERENCE, ref_anchor)))
-                    .map_err(plot_err)?;
-            }
-            // Extension medians, dashed by hypothesis; observed curves, solid, on top.
-            for (col, l) in medians.iter().chain(observed.iter()) {
-                for run in &l.runs {
+        let svg = render(
+            &frame,
+            &dashed,
+            |chart: &mut Chart<'_, '_>, ink: &mut Ink| {
+                // Bands first, under every line.
+                for (c, poly) in &bands {
+                    ink.polygon(chart, poly, *c, 0.16)?;
+                }
+                // Budget markers, within the window.
+                let (b_lo, b_hi) = (y.lo.max(win_lo), y.hi.min(win_hi));
+                for b in budgets_in.iter().copied() {
+                    let xb = px(b.tokens);
+                    let c = styled(colour(&b.model), MARKER_STYLE);
                     chart
-                        .draw_series(LineSeries::new(run.iter().copied(), col.stroke_width(2)))
+                        .draw_series(LineSeries::new(
+                            vec![(xb, b_lo), (xb, b_hi)],
+                            c.stroke_width(2),
+                        ))
                         .map_err(plot_err)?;
                 }
+                // Reference line with its label where it hides the least.
+                if let (Some(r), Some(text)) = (reference, &ref_label) {
+                    let c = styled(REFERENCE, REFERENCE_STYLE);
+                    chart
+                        .draw_series(LineSeries::new(
+                            vec![(x.lo, r.loss), (x.hi, r.loss)],
+                            c.stroke_width(2),
+                        ))
+                        .map_err(plot_err)?;
+                    let dx = 0.01 * (x.hi - x.lo);
+                    let dy = 0.008 * (y.hi - y.lo);
+                    let at = match ref_anchor {
+                        (HPos::Left, VPos::Bottom) => (x.lo + dx, r.loss + dy),
+                        (HPos::Left, _) => (x.lo + dx, r.loss - dy),
+                        (_, VPos::Bottom) => (x.hi - dx, r.loss + dy),
+                        _ => (x.hi - dx, r.loss - dy),
+                    };
+                    // A light backdrop keeps the label readable over a band.
+                    let (a, b) = ref_rect;
+                    let pad = if matches!(ref_anchor.1, VPos::Bottom) {
+                        dy
+                    } else {
+                        -dy
+                    };
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(a.0, a.1 + pad), (b.0, b.1 + pad)],
+                            WHITE.mix(0.7).filled(),
+                        )))
+                        .map_err(plot_err)?;
+                    chart
+                        .draw_series(std::iter::once(annotation(text, at, REFERENCE, ref_anchor)))
+                        .map_err(plot_err)?;
+                }
+                // Extension medians, dashed by hypothesis; observed curves, solid, on top.
+                for (col, l) in medians.iter().chain(observed.iter()) {
+                    for run in &l.runs {
+                        ink.line(chart, run, *col, 2)?;
+                    }
+                }
+                // Where a line leaves the window: an arrowhead pointing the way it goes.
+                for (c, at, below) in &exits {
+                    let base = RGBColor(c.0, c.1, c.2 & !7);
+                    chart
+                        .draw_series(std::iter::once(
+                            EmptyElement::at(*at) + Polygon::new(arrowhead(*below), base.filled()),
+                        ))
+                        .map_err(plot_err)?;
+                }
+                // Legend: models, hypotheses, band, budget, cuts.
+                for m in &models_in {
+                    legend_line(chart, m, styled(colour(m), 0), 3)?;
+                }
+                for h in &hyps_in {
+                    legend_line(chart, h, styled(NEUTRAL, style_of(h)), 2)?;
+                }
+                if !extensions_in.is_empty() {
+                    legend_swatch(chart, &band_label, NEUTRAL, 0.3)?;
+                }
+                if !budgets_in.is_empty() {
+                    legend_line(chart, &self.budget_label, styled(NEUTRAL, MARKER_STYLE), 2)?;
+                }
+                if let Some(l) = &cut_label {
+                    legend_arrow(chart, l, exits.iter().all(|e| e.2))?;
+                }
+                Ok(())
+            },
+        )?;
+        Ok((svg, cut_note))
+    }
+}
+
+/// One entry of the legend shared by the panels (raw SVG: plotters draws a
+/// legend only inside a chart).
+enum LegendEntry {
+    /// A line in a colour with an optional dash pattern.
+    Line(String, RGBColor, Option<&'static str>),
+    /// A filled swatch.
+    Swatch(String, RGBColor, f64),
+    /// The arrowhead that marks a cut (pointing down when below).
+    Arrow(String, bool),
+}
+
+impl LegendEntry {
+    /// The entry with its glyph's left end at (x, y) (its vertical centre).
+    fn svg(&self, x: f64, y: f64) -> String {
+        let text = |label: &str| {
+            format!(
+                "<text x=\"{}\" y=\"{y}\" dy=\"0.35em\" font-family=\"{FONT}\" font-size=\"{:.1}\" fill=\"#000000\">{}</text>\n",
+                x + 36.0,
+                f64::from(LEGEND_SIZE) / 1.24,
+                escape(label)
+            )
+        };
+        match self {
+            LegendEntry::Line(label, c, dash) => format!(
+                "<line x1=\"{x}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{}\" stroke-width=\"2\"{}/>\n{}",
+                x + 28.0,
+                hex(*c),
+                dash.map(|d| format!(" stroke-dasharray=\"{d}\" stroke-linecap=\"butt\""))
+                    .unwrap_or_default(),
+                text(label)
+            ),
+            LegendEntry::Swatch(label, c, opacity) => format!(
+                "<rect x=\"{x}\" y=\"{}\" width=\"28\" height=\"12\" fill=\"{}\" opacity=\"{opacity}\"/>\n{}",
+                y - 6.0,
+                hex(*c),
+                text(label)
+            ),
+            LegendEntry::Arrow(label, below) => {
+                let pts: Vec<String> = arrowhead(*below)
+                    .iter()
+                    .map(|(dx, dy)| format!("{},{}", x + 14.0 + f64::from(*dx), y + f64::from(*dy)))
+                    .collect();
+                format!(
+                    "<polygon points=\"{}\" fill=\"{}\"/>\n{}",
+                    pts.join(" "),
+                    hex(NEUTRAL),
+                    text(label)
+                )
             }
-            // Where a line leaves the window: an arrowhead pointing the way it goes.
-            for (c, at, below) in &exits {
-                let base = RGBColor(c.0, c.1, c.2 & !7);
-                chart
-                    .draw_series(std::iter::once(
-                        EmptyElement::at(*at) + Polygon::new(arrowhead(*below), base.filled()),
-                    ))
-                    .map_err(plot_err)?;
-            }
-            // Legend: models, hypotheses, band, budget, cuts.
-            for m in &models {
-                legend_line(chart, m, styled(colour(m), 0), 3)?;
-            }
-            for h in &hyps {
-                legend_line(chart, h, styled(NEUTRAL, style_of(h)), 2)?;
-            }
-            if !self.extensions.is_empty() {
-                legend_swatch(chart, &band_label, NEUTRAL, 0.3)?;
-            }
-            if !self.budgets.is_empty() {
-                legend_line(chart, &self.budget_label, styled(NEUTRAL, MARKER_STYLE), 2)?;
-            }
-            if let Some(l) = &cut_label {
-                legend_arrow(chart, l, exits.iter().all(|e| e.2))?;
-            }
-            Ok(())
-        })
+        }
+    }
+}
+
+impl LlamaCurvesFigure {
+    /// The legend the panels share: hypotheses, band, budget marker and cut note.
+    fn shared_legend(&self, cut: Option<(String, bool)>) -> Vec<LegendEntry> {
+        let hyps = self.hypotheses().unwrap_or_default();
+        let mut out: Vec<LegendEntry> = hyps
+            .iter()
+            .enumerate()
+            .map(|(i, h)| LegendEntry::Line(h.to_string(), NEUTRAL, DASHES[i + 1]))
+            .collect();
+        if !self.extensions.is_empty() {
+            out.push(LegendEntry::Swatch(self.band_label(), NEUTRAL, 0.3));
+        }
+        if !self.budgets.is_empty() {
+            out.push(LegendEntry::Line(
+                self.budget_label.clone(),
+                NEUTRAL,
+                DASHES[MARKER_STYLE],
+            ));
+        }
+        if let Some((label, below)) = cut {
+            out.push(LegendEntry::Arrow(label, below));
+        }
+        out
     }
 
-    fn summary(&self) -> String {
-        format!(
-            "{}: {} observed curves, {} extensions{}",
-            self.title,
-            self.observed.len(),
-            self.extensions.len(),
-            self.reference
-                .as_ref()
-                .map(|r| format!(", reference {} at {:.3}", r.label, r.loss))
-                .unwrap_or_default()
-        )
+    /// "90% band" when every band has one level, else "band".
+    fn band_label(&self) -> String {
+        let levels: Vec<f64> = self
+            .extensions
+            .iter()
+            .flat_map(|c| c.points.iter().map(|p| p.1.level))
+            .collect();
+        match levels.first() {
+            Some(l) if levels.iter().all(|m| (m - l).abs() < 1e-9) => {
+                format!("{:.0}% band", l * 100.0)
+            }
+            _ => "band".to_string(),
+        }
     }
 }
 

@@ -72,14 +72,14 @@ pub use compute_frontier::ComputeFrontierFigure;
 #[cfg(feature = "plot")]
 pub use exponent_draws::{ExponentDrawsFigure, ExponentPoint};
 #[cfg(feature = "plot")]
-pub use figure::Figure;
+pub use figure::{Figure, Mark};
 pub use fit_display::{bootstrap_table, fit_diagnostics_table};
 pub use html::{escape, HtmlDisplay};
 #[cfg(feature = "plot")]
 pub use isoflop_profile::{IsoFlopFigure, IsoFlopProfile};
 #[cfg(feature = "plot")]
 pub use llama_curves::{
-    BudgetMarker, ExtendedCurve, LlamaCurvesFigure, ObservedCurve, ReferenceLine,
+    BudgetMarker, ExtendedCurve, Layout, LlamaCurvesFigure, ObservedCurve, ReferenceLine,
 };
 pub use query_display::{comparison_table, probabilities_table};
 #[cfg(feature = "plot")]

@@ -46,6 +46,15 @@ pub(crate) const REFERENCE: RGBColor = RGBColor(60, 60, 60);
 /// Colour of the compute-optimal frontier and of highlighted points.
 pub(crate) const EMPHASIS: RGBColor = RGBColor(20, 20, 20);
 
+/// Fill of the region beyond the fitted data (extrapolation).
+pub(crate) const BEYOND_DATA: RGBColor = RGBColor(236, 236, 236);
+/// Edge and label colour of the region beyond the fitted data.
+pub(crate) const BEYOND_EDGE: RGBColor = RGBColor(110, 110, 110);
+/// Colour of the marks a user puts on a figure (their own model or budget).
+pub(crate) const USER_MARK: RGBColor = RGBColor(120, 30, 130);
+/// The style index of extrapolated parts of a curve (dotted).
+pub(crate) const EXTRAPOLATED_STYLE: usize = 2;
+
 /// Dash patterns (SVG `stroke-dasharray`) by style index; index 0 is solid.
 /// Indices 1..=6 are for hypotheses, 7 is for markers (budget lines).
 pub(crate) const DASHES: [Option<&str>; 8] = [
@@ -117,7 +126,11 @@ mod tests {
     #[test]
     fn styled_colours_are_unique_across_palette_and_styles() {
         let mut seen = std::collections::HashSet::new();
-        for base in PALETTE.iter().chain([&NEUTRAL, &REFERENCE, &EMPHASIS]) {
+        for base in
+            PALETTE
+                .iter()
+                .chain([&NEUTRAL, &REFERENCE, &EMPHASIS, &BEYOND_EDGE, &USER_MARK])
+        {
             for s in 0..8 {
                 assert!(seen.insert(hex(styled(*base, s))), "{base:?} {s}");
             }
