@@ -9,6 +9,7 @@
 //! | [`multistart`] | many starts in parallel, keep the best; or screen the starts, refine the best few |
 //! | [`protocol`] | Hoffmann et al. 2022's grid protocol for the Chinchilla law; fit status and diagnostics |
 //! | [`varpro`] | variable projection: (E, A, B) solved for fixed (α, β), a 2-D search |
+//! | [`methods`] | every method on one sweep, side by side, with bands and the spread between them |
 //! | [`mod@bootstrap`] | resample runs, refit warm-started, keep the draws; SEs, intervals, covariance, bands |
 //! | [`kaplan`] | Kaplan et al. 2020's joint law L(N, D) through the same machinery |
 //! | [`replication`] | the Besiroglu et al. 2024 replication refitted to the bundled data, as a hypothesis |
@@ -31,6 +32,7 @@ pub mod approach1;
 pub mod approach2;
 pub mod bootstrap;
 pub mod kaplan;
+pub mod methods;
 pub mod multistart;
 pub mod objective;
 pub mod protocol;
@@ -40,4 +42,5 @@ pub mod varpro;
 
 pub use bootstrap::{bootstrap, Bootstrap, Estimates};
 pub use kaplan::{fit_kaplan, KaplanFit};
+pub use methods::{compare_methods, MethodComparison, MethodOptions};
 pub use protocol::{fit_chinchilla, FitOptions, FitResult, FitStatus, Strategy};

@@ -580,3 +580,80 @@ pub fn fit_varpro_from(
         .ok_or_else(|| Error::NonIdentifiable("the objective is not finite at the start".into()))?;
     refine(&profile, x0, first, options, 1, 0.02)
 }
+
+/// Bootstrap draws of a variable-projection fit: `replicates` resamples of `table`'s runs
+/// (with replacement; replicate i from ChaCha8 stream i of `seed`), each refitted from
+/// `fit` ([`fit_varpro_from`]), in parallel. Returns the laws of the successful refits and
+/// the number that failed.
+///
+/// # Errors
+/// [`Error::InsufficientData`] for 0 replicates; [`Error::NonIdentifiable`] when every
+/// refit fails.
+pub fn bootstrap_varpro(
+    table: &RunTable,
+    fit: &VarproFit,
+    replicates: usize,
+    seed: u64,
+    options: &VarproOptions,
+) -> Result<(Vec<ChinchillaLaw>, usize)> {
+    if replicates == 0 {
+        return Err(Error::InsufficientData {
+            what: "a bootstrap",
+            reason: "0 replicates requested; ask for at least 1".into(),
+        });
+    }
+    let n = table.len();
+    let results: Vec<Option<ChinchillaLaw>> = (0..replicates)
+        .into_par_iter()
+        .map(|i| {
+            let mut rng = super::approach2::draw_rng(seed, i);
+            let idx: Vec<usize> = (0..n)
+                .map(|_| rand::Rng::random_range(&mut rng, 0..n))
+                .collect();
+            let resample = table.select(&idx).ok()?;
+            fit_varpro_from(&resample, &fit.law, options)
+                .ok()
+                .map(|f| f.law)
+        })
+        .collect();
+    let failed = results.iter().filter(|r| r.is_none()).count();
+    let draws: Vec<ChinchillaLaw> = results.into_iter().flatten().collect();
+    if draws.is_empty() {
+        return Err(Error::NonIdentifiable(format!(
+            "all {replicates} variable-projection bootstrap refits failed"
+        )));
+    }
+    Ok((draws, failed))
+}
+
+impl VarproFit {
+    /// The fit as a loss hypothesis for the queries, with bootstrap `draws` (may be empty).
+    ///
+    /// # Errors
+    /// [`ChinchillaHypothesis::new`]'s errors.
+    pub fn to_hypothesis(
+        &self,
+        id: impl Into<String>,
+        table: &RunTable,
+        draws: Vec<ChinchillaLaw>,
+    ) -> Result<crate::law::ChinchillaHypothesis> {
+        let uncertainty = if draws.is_empty() {
+            crate::law::Uncertainty::None
+        } else {
+            crate::law::Uncertainty::Bootstrap
+        };
+        let count = draws.len();
+        crate::law::ChinchillaHypothesis::new(
+            id,
+            format!(
+                "fitted by isoflop by variable projection ({:?} objective; 2-D search over alpha, beta with (E, A, B) solved) to {} runs; {count} bootstrap refits",
+                self.kind,
+                table.len()
+            ),
+            self.law,
+            draws,
+            uncertainty,
+            super::replication::evidence_of(table, format!("{} runs", table.len())),
+        )
+    }
+}
