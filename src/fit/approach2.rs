@@ -182,6 +182,8 @@ pub struct BudgetFit {
     pub in_tokens: Option<Parabola>,
     /// Bootstrap standard deviation of ln N_opt over the draws where this budget was kept.
     pub ln_n_opt_boot_sd: Option<f64>,
+    /// The budget's runs as (N, loss).
+    pub points: Vec<(f64, f64)>,
 }
 
 impl BudgetFit {
@@ -509,6 +511,12 @@ pub fn fit_approach2(sweep: &IsoFlopSweep, options: &Approach2Options) -> Result
             in_params: pn,
             in_tokens: pd,
             ln_n_opt_boot_sd: None,
+            points: b
+                .ln_n
+                .iter()
+                .zip(&b.loss)
+                .map(|(x, l)| (x.exp(), *l))
+                .collect(),
         });
     }
     let too_few = || {

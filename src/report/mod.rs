@@ -7,10 +7,12 @@
 //! | [`HtmlDisplay`], [`Table`] | HTML (notebook) and aligned-text (terminal) display; the evcxr protocol |
 //! | [`comparison_table`], [`probabilities_table`] | query answers side by side, with bands, warnings and declined rows |
 //! | [`bootstrap_table`], [`fit_diagnostics_table`] | fit results: estimates, standard errors, 95% intervals, diagnostics |
+//! | [`method_comparison_table`] | every fitting method on one sweep: a, b, N_opt, D_opt with bands, status, spread |
 //! | [`runs_table`], [`Budget`] | published runs; a workload's GPU-hours, time, energy, emissions and cost |
 //! | [`LlamaCurvesFigure`] | observed loss curves extended under each hypothesis, with bands |
 //! | [`ComputeFrontierFigure`] | loss vs compute for several sizes, with the compute-optimal frontier |
 //! | [`IsoFlopFigure`] | loss vs model size at fixed compute (IsoFLOP profiles), with bands |
+//! | [`IsoFlopSweepFigure`], [`OptimalSizeFigure`] | a fitted sweep: runs, parabolas, minima; N_opt(C) extrapolated with its band |
 //! | [`ExponentDrawsFigure`] | bootstrap draws of the fitted exponents (α, β) |
 //!
 //! ## In a notebook
@@ -23,7 +25,8 @@
 //! - [`Comparison`](crate::query::Comparison), [`TokensToReach`](crate::query::TokensToReach),
 //!   [`OptimalSplit`](crate::query::OptimalSplit), [`Overhead`](crate::query::Overhead),
 //!   [`Probability`](crate::query::Probability);
-//! - [`FitResult`](crate::fit::FitResult), [`Bootstrap`](crate::fit::Bootstrap);
+//! - [`FitResult`](crate::fit::FitResult), [`Bootstrap`](crate::fit::Bootstrap),
+//!   [`MethodComparison`](crate::fit::MethodComparison);
 //! - [`PublishedRun`](crate::runs::PublishedRun), [`Cluster`](crate::cluster::Cluster), [`Budget`];
 //! - a [`Table`] or any figure.
 //!
@@ -45,7 +48,9 @@ mod figure;
 mod fit_display;
 mod html;
 mod isoflop_profile;
+mod isoflop_sweep;
 mod llama_curves;
+mod method_display;
 mod query_display;
 mod style;
 mod table;
@@ -58,9 +63,11 @@ pub use figure::Figure;
 pub use fit_display::{bootstrap_table, fit_diagnostics_table};
 pub use html::{escape, HtmlDisplay};
 pub use isoflop_profile::{IsoFlopFigure, IsoFlopProfile};
+pub use isoflop_sweep::{IsoFlopSweepFigure, OptimalSizeFigure, SweepBudget};
 pub use llama_curves::{
     BudgetMarker, ExtendedCurve, LlamaCurvesFigure, ObservedCurve, ReferenceLine,
 };
+pub use method_display::method_comparison_table;
 pub use query_display::{comparison_table, probabilities_table};
 pub use style::DEFAULT_SIZE;
 pub use table::{Cell, Column, Table};
