@@ -276,6 +276,15 @@ impl MethodComparison {
     }
 }
 
+/// 1 / rcond, or infinity when the Hessian is singular or indefinite (rcond ≤ 0 or NaN).
+fn condition_from_rcond(rcond: f64) -> f64 {
+    if rcond > 0.0 {
+        1.0 / rcond
+    } else {
+        f64::INFINITY
+    }
+}
+
 fn band_of(values: &mut [f64], level: f64) -> Option<Band> {
     if values.is_empty() {
         None
@@ -554,7 +563,7 @@ pub fn compare_sweep(sweep: &IsoFlopSweep, options: &MethodOptions) -> Result<Me
                             MethodStatus::Warning(notes.join("; "))
                         },
                         objective: Some(fit.objective),
-                        condition_number: Some(1.0 / fit.diagnostics.hessian_rcond),
+                        condition_number: Some(condition_from_rcond(fit.diagnostics.hessian_rcond)),
                         law: Some(fit.law),
                         hypothesis: Some(FittedHypothesis::Loss(h)),
                         ..MethodResult::empty(Method::Approach3)

@@ -630,7 +630,7 @@ impl VarproFit {
     /// The fit as a loss hypothesis for the queries, with bootstrap `draws` (may be empty).
     ///
     /// # Errors
-    /// [`ChinchillaHypothesis::new`]'s errors.
+    /// [`crate::law::ChinchillaHypothesis::new`]'s errors.
     pub fn to_hypothesis(
         &self,
         id: impl Into<String>,

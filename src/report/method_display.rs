@@ -43,7 +43,7 @@ fn range(r: Option<Range>, show: &dyn Fn(f64) -> String) -> String {
 /// ```
 /// use isoflop::data::{chinchilla, sweep::SweepTable};
 /// use isoflop::fit::methods::{compare_methods, MethodOptions};
-/// use isoflop::report::method_comparison_table;
+/// use isoflop::report::{method_comparison_table, HtmlDisplay};
 /// let table = SweepTable::from_table("chinchilla", chinchilla::replication_runs());
 /// let cmp = compare_methods(&table, &MethodOptions { bootstrap_draws: 10, ..Default::default() })?;
 /// let t = method_comparison_table(&cmp);
