@@ -50,7 +50,7 @@ impl Default for Approach1Options {
 }
 
 /// A budget's lowest-loss run.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct EnvelopePoint {
     /// The budget.
     pub budget: Flops,
@@ -61,7 +61,7 @@ pub struct EnvelopePoint {
 }
 
 /// A run, serialisable: N, D, loss.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct RunRecord {
     /// Parameters.
     pub n: f64,
@@ -82,7 +82,7 @@ impl From<Run> for RunRecord {
 }
 
 /// The result of Approach 1 on one sweep.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Approach1Fit {
     /// The sweep's name.
     pub name: String,

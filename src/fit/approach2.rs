@@ -77,7 +77,7 @@ impl Default for Approach2Options {
 }
 
 /// A least-squares parabola y = c0 + c1 (x − x0) + c2 (x − x0)² over x = ln N or ln D.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Parabola {
     /// The centring point x0 (mean of the sampled x).
     pub x0: f64,
@@ -103,7 +103,7 @@ impl Parabola {
 }
 
 /// Why a budget was kept or dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub enum BudgetVerdict {
     /// Used in the power-law fit.
     Kept,
@@ -168,7 +168,7 @@ impl fmt::Display for BudgetVerdict {
 }
 
 /// One budget's isoFLOP profile.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BudgetFit {
     /// The budget.
     pub budget: Flops,
@@ -203,7 +203,7 @@ impl BudgetFit {
 }
 
 /// A power law ln y = exponent · ln C + ln_coefficient fitted by least squares.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PowerLawFit {
     /// The exponent (a or b).
     pub exponent: f64,
@@ -315,7 +315,7 @@ pub(crate) fn fit_parabola(x: &[f64], y: &[f64], w: &[f64], x0: f64) -> Option<P
 }
 
 /// The result of Approach 2 on one sweep.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Approach2Fit {
     /// The sweep's name.
     pub name: String,

@@ -104,7 +104,7 @@ impl Default for MethodOptions {
 }
 
 /// A point estimate with its bootstrap band (`None` without draws).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
     /// The point estimate (full data).
     pub value: f64,
@@ -113,7 +113,7 @@ pub struct Estimate {
 }
 
 /// How a method ended.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum MethodStatus {
     /// Fitted without reservations.
     Ok,
@@ -197,7 +197,7 @@ impl MethodResult {
 }
 
 /// The range of an estimate over the methods that produced it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Range {
     /// Smallest point estimate.
     pub lo: f64,
@@ -206,7 +206,7 @@ pub struct Range {
 }
 
 /// The spread between methods: the range of each estimate over the methods that did not fail.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Spread {
     /// Range of a.
     pub a: Option<Range>,

@@ -15,6 +15,9 @@
 //! assert!(d.get() > 0.0);
 //! let err = rule.point("1B".parse()?, "20B".parse()?).unwrap_err();
 //! assert!(err.to_string().contains("allocation rule"));
+//! // Deserialize validates: an exponent above 1 is refused.
+//! let json = serde_json::to_string(&rule)?.replace("\"a\":0.5", "\"a\":1.5");
+//! assert!(serde_json::from_str::<AllocationRule>(&json).is_err());
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 
@@ -27,6 +30,7 @@ use serde::{Deserialize, Serialize};
 /// ln N_opt = a ln C + ln k_N and ln D_opt = b ln C + ln k_D, with optional draws of
 /// `[a, ln k_N, b, ln k_D]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawAllocationRule", into = "RawAllocationRule")]
 pub struct AllocationRule {
     id: String,
     source: String,
@@ -36,6 +40,43 @@ pub struct AllocationRule {
     ln_k_d: f64,
     draws: Vec<[f64; 4]>,
     evidence: Evidence,
+}
+
+/// Serde form of [`AllocationRule`], validated by [`AllocationRule::new`] on the way in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct RawAllocationRule {
+    id: String,
+    source: String,
+    a: f64,
+    ln_k_n: f64,
+    b: f64,
+    ln_k_d: f64,
+    draws: Vec<[f64; 4]>,
+    evidence: Evidence,
+}
+
+impl TryFrom<RawAllocationRule> for AllocationRule {
+    type Error = Error;
+    fn try_from(r: RawAllocationRule) -> Result<Self> {
+        AllocationRule::new(
+            r.id, r.source, r.a, r.ln_k_n, r.b, r.ln_k_d, r.draws, r.evidence,
+        )
+    }
+}
+
+impl From<AllocationRule> for RawAllocationRule {
+    fn from(r: AllocationRule) -> Self {
+        RawAllocationRule {
+            id: r.id,
+            source: r.source,
+            a: r.a,
+            ln_k_n: r.ln_k_n,
+            b: r.b,
+            ln_k_d: r.ln_k_d,
+            draws: r.draws,
+            evidence: r.evidence,
+        }
+    }
 }
 
 impl AllocationRule {
