@@ -407,7 +407,8 @@ impl SweepTable {
             BudgetRule::Cluster { tolerance_decades } => {
                 cluster(&log_c, check_tol(*tolerance_decades)?)
             }
-            BudgetRule::Auto => unreachable_auto(),
+            // Resolved to `Column` or `Cluster` above.
+            BudgetRule::Auto => (Vec::new(), vec![None; log_c.len()]),
         };
         // Keep only budgets that received runs, renumbered in increasing compute.
         let used: Vec<usize> = (0..budgets.len())
@@ -433,11 +434,6 @@ impl SweepTable {
             rule,
         })
     }
-}
-
-fn unreachable_auto() -> (Vec<f64>, Vec<Option<usize>>) {
-    // `Auto` is resolved to `Column` or `Cluster` before the match.
-    (Vec::new(), Vec::new())
 }
 
 /// Default half-width of a budget cluster: 0.1 decades (C within a factor 1.26).
