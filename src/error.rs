@@ -120,6 +120,17 @@ pub enum Error {
     /// Malformed JSON.
     #[error("malformed JSON: {0}")]
     Json(String),
+    /// A table holds several groups (experiments, data sets, conditions) that a column says
+    /// are different, and one law was asked of all of them together.
+    #[error("the runs form {count} groups by column(s) {columns} ({groups}); fit each group separately (group by {columns}) or pool them explicitly")]
+    MixedGroups {
+        /// The grouping columns, comma-separated, e.g. "`dataset`".
+        columns: String,
+        /// How many distinct groups.
+        count: usize,
+        /// The groups' names, comma-separated (the first few).
+        groups: String,
+    },
 }
 
 impl Error {

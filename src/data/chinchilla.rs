@@ -38,6 +38,12 @@ pub const RUN_COUNT: usize = 245;
 /// How many highest-loss runs the replication drops as outliers (Besiroglu et al. 2024).
 pub const REPLICATION_DROPPED: usize = 5;
 
+/// The 9 isoFLOP budgets of Hoffmann et al. 2022 (Sec. 3.2, Fig. 3: "9 different training
+/// FLOP counts, ranging from 6e18 to 3e21"), in FLOPs. The digitised runs of Figure 4 include
+/// runs from the other approaches too, and their C is read off the figure, so only part of
+/// them lie near one of these budgets.
+pub const ISOFLOP_BUDGETS: [f64; 9] = [6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21];
+
 /// All 245 digitised runs, in the CSV's row order.
 pub fn runs() -> RunTable {
     let runs = table::RUNS

@@ -3,9 +3,11 @@
 //! - [`chinchilla`]: the Chinchilla Figure 4 runs (Epoch AI digitisation), shipped as a table.
 //! - [`run_table`]: a validated table of training runs (N, D, loss) and its CSV loaders.
 //! - [`llama`]: the LLaMA-1 Figure 1 training-loss curves, shipped as a compact table.
+//! - [`sweep`]: isoFLOP sweeps: runs grouped by experiment and assigned to compute budgets.
 //! - [`curve`]: a validated loss curve (tokens, loss) and its CSV loader.
 
 pub mod chinchilla;
 pub mod curve;
 pub mod llama;
 pub mod run_table;
+pub mod sweep;

@@ -9,6 +9,9 @@
 //!   `loss`, with D = C / (6N) as in their analysis notebook; other columns are ignored;
 //! - a plain format: `N` (or `params`), `D` (or `tokens`), `loss`.
 //!
+//! Model sizes, token counts and compute may be written in field notation ("6.7B",
+//! "1.4T"), as their units parse it ([`Params`], [`Tokens`], [`Flops`]).
+//!
 //! ```
 //! # #[cfg(feature = "csv")] {
 //! use isoflop::data::run_table::RunTable;
@@ -191,17 +194,26 @@ impl RunTable {
         for (i, record) in rdr.records().enumerate() {
             let record = record?;
             let line = i + 2; // 1-based, after the header line
-            let field = |col: usize, name: &'static str| -> Result<f64> {
+            let field = |col: usize, name: &'static str, kind: Quantity| -> Result<f64> {
                 let text = record.get(col).unwrap_or("");
-                text.parse::<f64>().map_err(|e| Error::Parse {
+                parse_quantity(text, kind).map_err(|e| Error::Parse {
                     what: "a run-table value",
                     input: text.to_string(),
                     reason: format!("row {i} (line {line}), column `{name}`: {e}"),
                 })
             };
-            let a = field(first, if compute { "Model Size" } else { "N" })?;
-            let b = field(second, if compute { "Training FLOP" } else { "D" })?;
-            let loss = field(loss_col, "loss")?;
+            let (first_kind, second_kind) = if compute {
+                (Quantity::Params, Quantity::Flops)
+            } else {
+                (Quantity::Params, Quantity::Tokens)
+            };
+            let a = field(first, if compute { "Model Size" } else { "N" }, first_kind)?;
+            let b = field(
+                second,
+                if compute { "Training FLOP" } else { "D" },
+                second_kind,
+            )?;
+            let loss = field(loss_col, "loss", Quantity::Plain)?;
             let d = if compute { b / (6.0 * a) } else { b };
             runs.push(Run::checked(i, a, d, loss).map_err(|e| Error::Parse {
                 what: "a run-table row",
@@ -372,6 +384,36 @@ impl RunTable {
     }
 }
 
+#[cfg(feature = "csv")]
+/// What a CSV field holds, for [`parse_quantity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Quantity {
+    /// A plain number (e.g. a loss).
+    Plain,
+    /// A parameter count: a number or field notation ("6.7B").
+    Params,
+    /// A token count: a number or field notation ("1.4T").
+    Tokens,
+    /// Training compute: a number ("5.76e23") or what [`Flops`] parses.
+    Flops,
+}
+
+#[cfg(feature = "csv")]
+/// Parses a CSV field: a plain number, or for counts the field notation their units'
+/// `FromStr` accepts ("6.7B" parameters, "1.4T" tokens). Range checks happen later.
+pub(crate) fn parse_quantity(text: &str, kind: Quantity) -> std::result::Result<f64, String> {
+    if let Ok(v) = text.parse::<f64>() {
+        return Ok(v);
+    }
+    let parsed = match kind {
+        Quantity::Plain => return Err(format!("{text:?} is not a number")),
+        Quantity::Params => text.parse::<Params>().map(Params::get),
+        Quantity::Tokens => text.parse::<Tokens>().map(Tokens::get),
+        Quantity::Flops => text.parse::<Flops>().map(Flops::get),
+    };
+    parsed.map_err(|e| e.to_string())
+}
+
 fn distinct(values: impl Iterator<Item = f64>) -> usize {
     let mut v: Vec<f64> = values.collect();
     v.sort_by(f64::total_cmp);
@@ -408,6 +450,9 @@ mod tests {
         let t = RunTable::from_csv_reader(rep.as_bytes()).unwrap();
         assert!((t.runs()[0].d.get() - 1e9).abs() < 1e-3);
         assert!((t.runs()[1].d.get() - 2e9).abs() < 1e-3);
+        let noted = RunTable::from_csv_reader("N,D,loss\n6.7B,1.4T,2.0\n".as_bytes()).unwrap();
+        assert_eq!(noted.runs()[0].n.get(), 6.7e9);
+        assert_eq!(noted.runs()[0].d.get(), 1.4e12);
         let plain = "params,tokens,loss\n1e8,1e9,3.0\n";
         assert_eq!(
             RunTable::from_csv_reader(plain.as_bytes()).unwrap().len(),

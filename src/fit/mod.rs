@@ -2,10 +2,14 @@
 //!
 //! | module | concept |
 //! |---|---|
+//! | [`approach1`] | Hoffmann et al. 2022's Approach 1: the envelope of minimum loss per compute |
+//! | [`approach2`] | Approach 2: a parabola per isoFLOP budget, then power laws of its minimum |
 //! | [`objective`] | the problems: Huber-on-log-loss cost and analytic gradient (Chinchilla, Kaplan) |
 //! | [`solver`] | the local solver: L-BFGS (argmin) with a one-pass cost+gradient cache |
 //! | [`multistart`] | many starts in parallel, keep the best; or screen the starts, refine the best few |
 //! | [`protocol`] | Hoffmann et al. 2022's grid protocol for the Chinchilla law; fit status and diagnostics |
+//! | [`varpro`] | variable projection: (E, A, B) solved for fixed (α, β), a 2-D search |
+//! | [`methods`] | every method on one sweep, side by side, with bands and the spread between them |
 //! | [`mod@bootstrap`] | resample runs, refit warm-started, keep the draws; SEs, intervals, covariance, bands |
 //! | [`hypothesis`] | a fit (with its bootstrap) as a loss hypothesis: data to answer in one step |
 //! | [`kaplan`] | Kaplan et al. 2020's joint law L(N, D) through the same machinery |
@@ -25,16 +29,21 @@
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 
+pub mod approach1;
+pub mod approach2;
 pub mod bootstrap;
 pub mod hypothesis;
 pub mod kaplan;
+pub mod methods;
 pub mod multistart;
 pub mod objective;
 pub mod protocol;
 pub mod replication;
 pub mod solver;
+pub mod varpro;
 
 pub use bootstrap::{bootstrap, Bootstrap, Estimates};
 pub use hypothesis::fit_hypothesis;
 pub use kaplan::{fit_kaplan, KaplanFit};
+pub use methods::{compare_methods, MethodComparison, MethodOptions};
 pub use protocol::{fit_chinchilla, FitOptions, FitResult, FitStatus, Strategy};

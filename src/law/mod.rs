@@ -7,6 +7,7 @@
 //!
 //! | module | assumption |
 //! |---|---|
+//! | [`allocation`] | N_opt = k_N C^a, D_opt = k_D C^b: an allocation rule, no loss (Approaches 1 and 2) |
 //! | [`chinchilla`] | L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022 and refits) |
 //! | [`kaplan`] | L(N, D) = [(N_c/N)^(α_N/α_D) + D_c/D]^α_D, N non-embedding (Kaplan et al. 2020, Eq. 1.5) |
 //! | [`data_constrained`] | Chinchilla's law on effective data and size under repetition (Muennighoff et al. 2023) |
@@ -16,6 +17,7 @@
 //! This layer depends only on [`crate::units`] and [`crate::data`]; fitting and
 //! queries build on it, never the reverse.
 
+pub mod allocation;
 pub mod calibration;
 pub mod chinchilla;
 pub mod continuation;
@@ -27,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::units::{Flops, Params, Tokens};
 use serde::{Deserialize, Serialize};
 
+pub use allocation::AllocationRule;
 pub use calibration::{Calibrated, CalibrationMode, CalibrationPoint};
 pub use chinchilla::{ChinchillaHypothesis, ChinchillaLaw};
 pub use continuation::{Continuation, ContinuationForm, ContinuationOptions, FitStart};

@@ -7,10 +7,12 @@
 //! | [`HtmlDisplay`], [`Table`] | HTML (notebook) and aligned-text (terminal) display; the evcxr protocol |
 //! | [`comparison_table`], [`probabilities_table`] | query answers side by side, with bands, warnings and declined rows |
 //! | [`bootstrap_table`], [`fit_diagnostics_table`] | fit results: estimates, standard errors, 95% intervals, diagnostics |
+//! | [`method_comparison_table`] | every fitting method on one sweep: a, b, N_opt, D_opt with bands, status, spread |
 //! | [`runs_table`], [`Budget`] | published runs; a workload's GPU-hours, time, energy, emissions and cost |
 //! | [`LlamaCurvesFigure`] | observed loss curves extended under each hypothesis, with bands |
 //! | [`ComputeFrontierFigure`] | loss vs compute for several sizes, with the compute-optimal frontier |
 //! | [`IsoFlopFigure`] | loss vs model size at fixed compute (IsoFLOP profiles), with bands |
+//! | [`IsoFlopSweepFigure`], [`OptimalSizeFigure`] | a fitted sweep: runs, parabolas, minima; N_opt(C) extrapolated with its band |
 //! | [`ExponentDrawsFigure`] | bootstrap draws of the fitted exponents (α, β) |
 //!
 //! ## In a notebook
@@ -29,7 +31,8 @@
 //! - [`Comparison`](crate::query::Comparison), [`TokensToReach`](crate::query::TokensToReach),
 //!   [`OptimalSplit`](crate::query::OptimalSplit), [`Overhead`](crate::query::Overhead),
 //!   [`Probability`](crate::query::Probability);
-//! - [`FitResult`](crate::fit::FitResult), [`Bootstrap`](crate::fit::Bootstrap);
+//! - [`FitResult`](crate::fit::FitResult), [`Bootstrap`](crate::fit::Bootstrap),
+//!   [`MethodComparison`](crate::fit::MethodComparison);
 //! - [`PublishedRun`](crate::runs::PublishedRun), [`Cluster`](crate::cluster::Cluster), [`Budget`];
 //! - a [`Table`] or any figure.
 //!
@@ -58,7 +61,10 @@ mod hypothesis_display;
 #[cfg(feature = "plot")]
 mod isoflop_profile;
 #[cfg(feature = "plot")]
+mod isoflop_sweep;
+#[cfg(feature = "plot")]
 mod llama_curves;
+mod method_display;
 mod query_display;
 #[cfg(feature = "plot")]
 mod style;
@@ -78,9 +84,12 @@ pub use html::{escape, HtmlDisplay};
 #[cfg(feature = "plot")]
 pub use isoflop_profile::{IsoFlopFigure, IsoFlopProfile};
 #[cfg(feature = "plot")]
+pub use isoflop_sweep::{IsoFlopSweepFigure, OptimalSizeFigure, SweepBudget};
+#[cfg(feature = "plot")]
 pub use llama_curves::{
     BudgetMarker, ExtendedCurve, Layout, LlamaCurvesFigure, ObservedCurve, ReferenceLine,
 };
+pub use method_display::method_comparison_table;
 pub use query_display::{comparison_table, probabilities_table};
 #[cfg(feature = "plot")]
 pub use style::DEFAULT_SIZE;
