@@ -539,8 +539,17 @@ impl Problem<'_> {
         match self.form {
             ScheduleLawForm::Annealing => {
                 let (lo, hi) = (ALPHA_RANGE.0.ln(), ALPHA_RANGE.1.ln());
-                let grid = 48usize;
-                for li in 0..self.lambdas.len() {
+                // A warm start (bootstrap refits) searches the neighbouring λ and a bracket
+                // of ±0.5 in ln α around the start; a cold one the whole grid.
+                let (lambda_set, grid): (Vec<usize>, usize) = match warm {
+                    Some(Theta::Annealing { lambda, .. }) => (
+                        (lambda.saturating_sub(1)..=(lambda + 1).min(self.lambdas.len() - 1))
+                            .collect(),
+                        0,
+                    ),
+                    _ => ((0..self.lambdas.len()).collect(), 48),
+                };
+                for li in lambda_set {
                     let mut cost = |t: f64, visited: &mut Vec<(Theta, f64)>| {
                         let th = Theta::Annealing {
                             alpha: t.exp(),
@@ -550,25 +559,32 @@ impl Problem<'_> {
                         visited.push((th, s));
                         s
                     };
-                    let step = (hi - lo) / (grid - 1) as f64;
-                    let mut best = (0usize, f64::INFINITY);
-                    for i in 0..grid {
-                        let s = cost(lo + step * i as f64, &mut visited);
-                        if s < best.1 {
-                            best = (i, s);
+                    let (mut a, mut b) = match warm {
+                        Some(Theta::Annealing { alpha, .. }) if grid == 0 => {
+                            ((alpha.ln() - 0.5).max(lo), (alpha.ln() + 0.5).min(hi))
                         }
-                    }
-                    // Golden section on the neighbouring cells.
-                    let (mut a, mut b) = (
-                        lo + step * best.0.saturating_sub(1) as f64,
-                        lo + step * (best.0 + 1).min(grid - 1) as f64,
-                    );
+                        _ => {
+                            let step = (hi - lo) / (grid - 1) as f64;
+                            let mut best = (0usize, f64::INFINITY);
+                            for i in 0..grid {
+                                let s = cost(lo + step * i as f64, &mut visited);
+                                if s < best.1 {
+                                    best = (i, s);
+                                }
+                            }
+                            (
+                                lo + step * best.0.saturating_sub(1) as f64,
+                                lo + step * (best.0 + 1).min(grid - 1) as f64,
+                            )
+                        }
+                    };
+                    // Golden section in ln α.
                     let g = 0.5 * (5f64.sqrt() - 1.0);
                     let mut c = b - g * (b - a);
                     let mut d = a + g * (b - a);
                     let (mut fc, mut fd) = (cost(c, &mut visited), cost(d, &mut visited));
                     for _ in 0..60 {
-                        if (b - a).abs() < 1e-10 {
+                        if (b - a).abs() < 1e-7 {
                             break;
                         }
                         if fc < fd {
