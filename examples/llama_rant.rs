@@ -40,6 +40,7 @@ use isoflop::query::{
 };
 use isoflop::runs::{self, PublishedRun};
 use isoflop::units::{Flops, FlopsPerSecond, GpuHours, Params, Tokens};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -168,7 +169,7 @@ struct ScheduleRow {
 }
 
 /// Bootstrap draws of the schedule-aware fits in this example (kept small: each is a refit).
-const SCHEDULE_DRAWS: usize = 40;
+const SCHEDULE_DRAWS: usize = 20;
 
 /// The annealing law (Tissue et al. 2024) fitted to one curve with LLaMA's schedule.
 fn annealing_fit(
@@ -763,7 +764,7 @@ fn main() -> ExitCode {
             .map(|&m| continuations(&llama::curve(m)))
             .collect::<isoflop::Result<Vec<_>>>()?;
         let sched = LlamaModel::ALL
-            .iter()
+            .par_iter()
             .map(|&m| annealing_fit(m))
             .collect::<isoflop::Result<Vec<_>>>()?;
         let r = report(&shared, &own, &sched, calibrations)?;
