@@ -11,6 +11,7 @@
 //! | [`LlamaCurvesFigure`] | observed loss curves extended under each hypothesis, with bands |
 //! | [`ComputeFrontierFigure`] | loss vs compute for several sizes, with the compute-optimal frontier |
 //! | [`IsoFlopFigure`] | loss vs model size at fixed compute (IsoFLOP profiles), with bands |
+//! | [`ScheduleFigure`] | an observed curve, its learning-rate schedule beneath, predicted curves for other schedules with bands |
 //! | [`ExponentDrawsFigure`] | bootstrap draws of the fitted exponents (α, β) |
 //!
 //! ## In a notebook
@@ -47,6 +48,7 @@ mod html;
 mod isoflop_profile;
 mod llama_curves;
 mod query_display;
+mod schedule_figure;
 mod style;
 mod table;
 
@@ -62,5 +64,6 @@ pub use llama_curves::{
     BudgetMarker, ExtendedCurve, LlamaCurvesFigure, ObservedCurve, ReferenceLine,
 };
 pub use query_display::{comparison_table, probabilities_table};
+pub use schedule_figure::{PlannedCurve, ScheduleFigure};
 pub use style::DEFAULT_SIZE;
 pub use table::{Cell, Column, Table};
