@@ -202,3 +202,58 @@ fn llama_refits_report_their_final_miss() {
         ));
     }
 }
+
+#[test]
+fn planned_predictions_carry_profile_bonus_and_plan() {
+    let m = LlamaModel::Llama7B;
+    let run = ObservedRun::new(llama::curve(m), llama::schedule(m)).unwrap();
+    let opts = ScheduleFitOptions {
+        draws: 20,
+        ..Default::default()
+    };
+    let fit = fit_schedule_law(&[run], ScheduleLawForm::Annealing, &opts).unwrap();
+    let h = fit.hypothesis(0, None).unwrap();
+    let d = Tokens::new(13.6e12).unwrap();
+    let p = isoflop::query::predict_planned(&h, m.params(), d, 0.9).unwrap();
+    let (lo, hi) = p.profile.unwrap();
+    assert!(lo <= p.prediction.point + 1e-12 && p.prediction.point <= hi + 1e-12);
+    assert!(p.annealing_bonus > 0.0 && p.plan.contains("13.6T"));
+    assert!(p.prediction.extrapolation.factor > 13.0);
+    // The point is the law at the last step of the cosine stretched to 13.6T.
+    let planned = llama::schedule(m).with_total_tokens(d).unwrap();
+    let direct = fit.laws[0].loss(&planned, planned.total_steps()).unwrap();
+    assert!((p.prediction.point - direct).abs() < 1e-12);
+    // Another model size is not this curve's business.
+    assert!(matches!(
+        h.point(LlamaModel::Llama65B.params(), d),
+        Err(Error::NotApplicable { .. })
+    ));
+}
+
+#[test]
+fn half_schedule_split_scores_schedule_laws_beside_continuations() {
+    use isoflop::backtest::{half_schedule, HalfScheduleOptions, HALF_SPLIT};
+    let opts = HalfScheduleOptions {
+        curve_draws: 20,
+        annealing_draws: 10,
+        multi_power: false,
+        ..Default::default()
+    };
+    let mut predictor = isoflop::query::Predictor::new(0.9).unwrap();
+    let (records, failures) = half_schedule(&opts, &mut predictor).unwrap();
+    assert!(failures.is_empty(), "{failures:?}");
+    for id in ["annealing-law", "linear-in-log-tokens"] {
+        let rs: Vec<_> = records.iter().filter(|r| r.hypothesis == id).collect();
+        assert!(rs.iter().all(|r| r.split == HALF_SPLIT));
+        // Every model's end is among the targets, beyond the fitted half.
+        for m in LlamaModel::ALL {
+            let end = llama::curve(m).last_tokens();
+            assert!(
+                rs.iter().any(|r| r.tokens == end
+                    && r.extrapolation > 1.9
+                    && r.target.contains(m.name())),
+                "{id} {m}"
+            );
+        }
+    }
+}
