@@ -21,15 +21,18 @@ use std::time::Instant;
 struct Args {
     json: bool,
     svg: PathBuf,
+    /// Include the multi-power law in the half-schedule split (slow: seconds per curve).
+    multi_power: bool,
     options: BacktestOptions,
 }
 
 const USAGE: &str =
-    "usage: backtest [--json] [--seed S] [--draws N] [--bootstrap N] [--level L] [--svg PATH]";
+    "usage: backtest [--json] [--seed S] [--draws N] [--bootstrap N] [--level L] [--svg PATH] [--no-multi-power]";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         json: false,
+        multi_power: true,
         svg: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/backtest.svg"),
         options: BacktestOptions::default(),
     };
@@ -45,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
         };
         match flag.as_str() {
             "--json" => args.json = true,
+            "--no-multi-power" => args.multi_power = false,
             "--seed" => args.options.seed = whole("--seed", value("--seed")?)?,
             "--draws" => args.options.curve_draws = whole("--draws", value("--draws")?)? as usize,
             "--bootstrap" => {
@@ -346,7 +350,24 @@ fn main() -> ExitCode {
         }
     };
     let start = Instant::now();
-    let board = match backtest::bundled(&args.options) {
+    let board = match backtest::bundled(&args.options).and_then(|b| {
+        // The half-schedule split: continuations and schedule-aware laws, same points.
+        let half = backtest::HalfScheduleOptions {
+            seed: args.options.seed,
+            curve_draws: args.options.curve_draws,
+            multi_power: args.multi_power,
+            step: args.options.step,
+            halfwidth: args.options.halfwidth,
+            ..Default::default()
+        };
+        let mut predictor = isoflop::query::Predictor::new(args.options.level)?;
+        let (records, failures) = backtest::half_schedule(&half, &mut predictor)?;
+        let mut all = b.records;
+        all.extend(records);
+        let mut fails = b.failures;
+        fails.extend(failures);
+        Scoreboard::new(all, fails)
+    }) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("backtest failed: {e}");

@@ -25,15 +25,22 @@
 use isoflop::compute::{tokens_for_flops, training_flops_6nd};
 use isoflop::data::llama::{self, LlamaModel};
 use isoflop::fit::replication;
+use isoflop::fit::schedule_law::{
+    fit_schedule_law, ObservedRun, ScheduleFitOptions, ScheduleLawForm,
+};
 use isoflop::hardware::{Accelerator, Precision};
 use isoflop::law::calibration::{final_points, Calibrated, CalibrationMode};
 use isoflop::law::continuation::{Continuation, ContinuationForm, ContinuationOptions};
 use isoflop::law::kaplan::{non_embedding_params, KaplanHypothesis};
+use isoflop::law::ScheduledHypothesis;
 use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
 use isoflop::prediction::Prediction;
-use isoflop::query::{probability_below, probability_lower, Predictor, Probability};
+use isoflop::query::{
+    predict_planned, probability_below, probability_lower, Predictor, Probability,
+};
 use isoflop::runs::{self, PublishedRun};
 use isoflop::units::{Flops, FlopsPerSecond, GpuHours, Params, Tokens};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -130,6 +137,59 @@ struct Report {
     models: Vec<ModelRow>,
     /// Calibration residuals (observed − calibrated) per calibrated hypothesis.
     calibrations: Vec<CalibrationRow>,
+    /// Schedule-aware rows: each model on a cosine planned for the 65B's compute.
+    schedule_aware: Vec<ScheduleRow>,
+}
+
+/// A schedule-aware law's answer for one model: the loss at the end of a cosine (LLaMA's
+/// shape) planned for the tokens the 65B's compute buys, not the observed curve extended.
+#[derive(Debug, Serialize)]
+struct ScheduleRow {
+    model: String,
+    hypothesis: String,
+    /// The planned schedule, in words.
+    plan: String,
+    tokens: f64,
+    point: f64,
+    loss: LossBand,
+    /// Lowest and highest loss over fits within the profile tolerance of the best.
+    profile: Option<(f64, f64)>,
+    /// Loss removed by the planned run's decay (nats/token).
+    annealing_bonus: f64,
+    /// Loss advantage over a constant rate at the same peak and steps (nats/token).
+    gain_over_constant: f64,
+    /// The fit's status ("Converged", "AtBound", ...) and what ended at a bound.
+    fit_status: String,
+    at_bound: Vec<String>,
+    /// The refit at the curve's own end minus its observed final loss, and the fit's
+    /// residual RMS.
+    final_miss: f64,
+    residual_rms: f64,
+    warnings: Vec<String>,
+}
+
+/// Bootstrap draws of the schedule-aware fits in this example (kept small: each is a refit).
+const SCHEDULE_DRAWS: usize = 20;
+
+/// The annealing law (Tissue et al. 2024) fitted to one curve with LLaMA's schedule.
+fn annealing_fit(
+    model: LlamaModel,
+) -> isoflop::Result<(ScheduledHypothesis, String, Vec<String>, f64, f64)> {
+    let run = ObservedRun::new(llama::curve(model), llama::schedule(model))?;
+    let opts = ScheduleFitOptions {
+        draws: SCHEDULE_DRAWS,
+        seed: SEED,
+        ..ScheduleFitOptions::default()
+    };
+    let fit = fit_schedule_law(&[run], ScheduleLawForm::Annealing, &opts)?;
+    let miss = fit.final_miss(0)?;
+    Ok((
+        fit.hypothesis(0, None)?,
+        format!("{:?}", fit.status),
+        fit.diagnostics.at_bound.clone(),
+        miss.miss,
+        miss.noise,
+    ))
 }
 
 #[derive(Debug, Serialize)]
@@ -313,6 +373,7 @@ fn verdict(
 }
 
 /// Builds one row; `budget` is the reference run (LLaMA-65B).
+#[allow(clippy::too_many_arguments)]
 fn model_row(
     run: &PublishedRun,
     budget: &PublishedRun,
@@ -320,6 +381,7 @@ fn model_row(
     model: LlamaModel,
     shared: &[Entry],
     own: &[Entry],
+    sched: &ScheduledHypothesis,
     predictor: &mut Predictor,
 ) -> isoflop::Result<ModelRow> {
     let flops = training_flops_6nd(run.params, run.tokens)?;
@@ -350,6 +412,30 @@ fn model_row(
             verdict,
         });
     }
+    // The schedule-aware law: the end of a cosine planned for d tokens.
+    let planned = predict_planned(sched, model.params(), d, LEVEL)?;
+    let p = &planned.prediction;
+    let (loss, extrapolation, warnings) = band_row(p);
+    let verdict = if model == LlamaModel::Llama65B {
+        None
+    } else {
+        let pr = probability_below(sched, model.params(), d, observed_65b)?;
+        Some(Verdict {
+            p_beats_65b: pr.probability,
+            draws: pr.draws,
+            reference: format!("the 65B's observed final loss {observed_65b:.3}"),
+            impossible: false,
+        })
+    };
+    predictions.push(PredictionRow {
+        hypothesis: p.hypothesis.clone(),
+        scale: Scale::LlamaCurve.name(),
+        loss,
+        point: p.point,
+        extrapolation,
+        warnings,
+        verdict,
+    });
     Ok(ModelRow {
         name: run.name.clone(),
         params: run.params.get(),
@@ -365,9 +451,12 @@ fn model_row(
     })
 }
 
+type AnnealingFit = (ScheduledHypothesis, String, Vec<String>, f64, f64);
+
 fn report(
     shared: &[Entry],
     own: &[Vec<Entry>],
+    sched: &[AnnealingFit],
     calibrations: Vec<CalibrationRow>,
 ) -> isoflop::Result<Report> {
     let llama_runs = runs::llama1();
@@ -378,14 +467,95 @@ fn report(
         .iter()
         .zip(LlamaModel::ALL)
         .zip(own)
-        .map(|((run, model), own)| model_row(run, budget, peak, model, shared, own, &mut predictor))
+        .zip(sched)
+        .map(|(((run, model), own), sched)| {
+            model_row(
+                run,
+                budget,
+                peak,
+                model,
+                shared,
+                own,
+                &sched.0,
+                &mut predictor,
+            )
+        })
+        .collect::<isoflop::Result<Vec<_>>>()?;
+    let budget_flops = training_flops_6nd(budget.params, budget.tokens)?;
+    let schedule_aware = LlamaModel::ALL
+        .iter()
+        .zip(sched)
+        .map(|(&model, (h, status, at_bound, miss, noise))| {
+            let d = tokens_for_flops(model.params(), budget_flops)?;
+            let planned = predict_planned(h, model.params(), d, LEVEL)?;
+            let (loss, _, warnings) = band_row(&planned.prediction);
+            Ok(ScheduleRow {
+                model: model.name().to_string(),
+                hypothesis: planned.prediction.hypothesis.clone(),
+                plan: planned.plan.clone(),
+                tokens: d.get(),
+                point: planned.prediction.point,
+                loss,
+                profile: planned.profile,
+                annealing_bonus: planned.annealing_bonus,
+                gain_over_constant: planned.gain_over_constant,
+                fit_status: status.clone(),
+                at_bound: at_bound.clone(),
+                final_miss: *miss,
+                residual_rms: *noise,
+                warnings,
+            })
+        })
         .collect::<isoflop::Result<Vec<_>>>()?;
     Ok(Report {
         budget_flops: training_flops_6nd(budget.params, budget.tokens)?.get(),
         level: LEVEL,
         models,
         calibrations,
+        schedule_aware,
     })
+}
+
+fn print_schedule_aware(report: &Report) {
+    println!(
+        "\nSchedule-aware: each model on a cosine planned for the 65B's compute (annealing law,"
+    );
+    println!(
+        "Tissue et al. 2024, fitted to the model's own curve under LLaMA's published schedule)."
+    );
+    println!("Not the observed curve extended: the whole run is re-planned, so its end anneals.\n");
+    println!(
+        "{:<10} {:>7} {:>24} {:>17} {:>8} {:>8} {:>10} {:>14}",
+        "model",
+        "tokens",
+        "loss [90% band]",
+        "profile range",
+        "bonus",
+        "vs const",
+        "end miss",
+        "fit"
+    );
+    for r in &report.schedule_aware {
+        let profile = r
+            .profile
+            .map_or("-".to_string(), |(lo, hi)| format!("{lo:.3}-{hi:.3}"));
+        println!(
+            "{:<10} {:>6.1}T {:>7.3} [{:.3}, {:.3}] {:>17} {:>8.3} {:>8.3} {:>+10.4} {:>14}",
+            r.model,
+            r.tokens / 1e12,
+            r.point,
+            r.loss.lo,
+            r.loss.hi,
+            profile,
+            r.annealing_bonus,
+            r.gain_over_constant,
+            r.final_miss,
+            r.fit_status
+        );
+    }
+    println!("bonus = loss removed by the planned decay (C*S2); vs const = advantage over a constant rate;");
+    println!("end miss = refit at the curve's own end minus its observed final loss. A profile range wider");
+    println!("than the band means one cosine run does not identify the answer (see the warnings in --json).");
 }
 
 fn print_compute(report: &Report) -> isoflop::Result<()> {
@@ -604,24 +774,28 @@ fn main() -> ExitCode {
             }
         }
     }
-    let result =
-        parametric(&llama::curves(), keep_unconverged).and_then(|(shared, calibrations)| {
-            // Each model's own curve continuations, fitted once for the tables and the figure.
-            let own = LlamaModel::ALL
-                .iter()
-                .map(|&m| continuations(&llama::curve(m)))
-                .collect::<isoflop::Result<Vec<_>>>()?;
-            let r = report(&shared, &own, calibrations)?;
-            if json {
-                let text = serde_json::to_string_pretty(&r)?;
-                println!("{text}");
-            } else {
-                print_compute(&r)?;
-                print_losses(&r)?;
-                print_verdicts(&r);
-            }
-            write_figure(&shared, &own, json)
-        });
+    let result = parametric(&llama::curves(), keep_unconverged).and_then(|(shared, calibrations)| {
+        // Each model's own curve continuations, fitted once for the tables and the figure.
+        let own = LlamaModel::ALL
+            .iter()
+            .map(|&m| continuations(&llama::curve(m)))
+            .collect::<isoflop::Result<Vec<_>>>()?;
+        let sched = LlamaModel::ALL
+            .par_iter()
+            .map(|&m| annealing_fit(m))
+            .collect::<isoflop::Result<Vec<_>>>()?;
+        let r = report(&shared, &own, &sched, calibrations)?;
+        if json {
+            let text = serde_json::to_string_pretty(&r)?;
+            println!("{text}");
+        } else {
+            print_compute(&r)?;
+            print_losses(&r)?;
+            print_verdicts(&r);
+            print_schedule_aware(&r);
+        }
+        write_figure(&shared, &own, json)
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

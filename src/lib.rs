@@ -92,7 +92,7 @@
 //! | layer | modules | concept |
 //! |---|---|---|
 //! | units | [`units`], [`error`], [`band`] | typed quantities, errors, percentile bands |
-//! | compute | [`compute`], [`architecture`] | training and inference FLOPs (6ND, Kaplan, Chinchilla App. F) |
+//! | compute | [`compute`], [`architecture`], [`schedule`] | training and inference FLOPs (6ND, Kaplan, Chinchilla App. F); learning-rate schedules and their sums |
 //! | hardware | [`hardware`], [`cluster`] | accelerators, GPU-hours, wall-clock, energy, CO2, cost |
 //! | runs | [`runs`] | published training runs (LLaMA, Llama 2/3, Chinchilla, Gopher) |
 //! | data | [`data`] | bundled Chinchilla runs and LLaMA loss curves, CSV loading |
@@ -115,6 +115,7 @@ pub mod cluster;
 pub mod compute;
 pub mod hardware;
 pub mod runs;
+pub mod schedule;
 
 pub mod data;
 pub mod fit;

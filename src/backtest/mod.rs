@@ -8,6 +8,7 @@
 //! | `along-curve@CUT` | one LLaMA-1 curve on [start, CUT] | the same curve every 50B tokens after CUT, and its end | the three continuations | [`along_curve`] |
 //! | `across-models@7B+13B` | final losses of the small models (calibration) | final losses of the large ones | a Chinchilla law, corpus-calibrated | [`across_models`] |
 //! | `along-compute@CUT` | Chinchilla runs with 6ND < CUT | the runs at or above CUT | Chinchilla and Kaplan refits | [`chinchilla_along_compute`], [`kaplan_along_compute`] |
+//! | `along-curve@half` | one LLaMA-1 curve up to half its tokens, with its full planned schedule | the rest of the curve and its end | continuations and the schedule-aware laws | [`half_schedule`] |
 //!
 //! Each prediction is a [`Record`] (hypothesis, split, target, observed, predicted
 //! point, band, extrapolation factor); a [`Scoreboard`] scores them per hypothesis and
@@ -44,6 +45,7 @@
 mod compute;
 mod curve;
 mod models;
+mod schedule;
 mod score;
 
 pub use compute::{
@@ -52,6 +54,7 @@ pub use compute::{
 };
 pub use curve::{along_curve, default_fit_start, holdout_points, truncate, CurveSplit};
 pub use models::{across_models, across_models_label, calibrated_id};
+pub use schedule::{half_schedule, HalfScheduleOptions, HALF_SPLIT};
 pub use score::{BandKind, Failure, Record, ScoreRow, Scoreboard};
 
 use crate::data::llama::{self, LlamaModel};

@@ -41,6 +41,7 @@
 
 use super::curve::LossCurve;
 use crate::error::{Error, Result};
+use crate::schedule::Schedule;
 use crate::units::{Params, Tokens};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -140,6 +141,61 @@ impl FromStr for LlamaModel {
 /// Pass it as `ContinuationOptions::default().starting_at(llama::CONTINUATION_START)`.
 pub const CONTINUATION_START: Tokens = Tokens::raw(300e9);
 
+/// Tokens per LLaMA-1 step: "a batch size of 4M tokens" (Table 2), taken as 2^22.
+pub const BATCH_TOKENS: f64 = 4_194_304.0;
+
+/// Warmup steps of every LLaMA-1 run (Touvron et al. 2023, Sec. 2.2: "2,000 warmup steps").
+pub const WARMUP_STEPS: u64 = 2_000;
+
+impl LlamaModel {
+    /// Peak learning rate (Touvron et al. 2023, Table 2): 3.0e-4 for 7B and 13B, 1.5e-4 for
+    /// 33B and 65B.
+    pub fn peak_lr(self) -> f64 {
+        match self {
+            LlamaModel::Llama7B | LlamaModel::Llama13B => 3.0e-4,
+            LlamaModel::Llama33B | LlamaModel::Llama65B => 1.5e-4,
+        }
+    }
+
+    /// Planned steps of the cosine: 240,000 (7B, 13B) and 334,000 (33B, 65B) steps of
+    /// 2^22 tokens. The paper gives 1.0T and 1.4T tokens; Figure 1's last vertex sits at
+    /// 1.0066T and 1.4009T, i.e. these step counts, and a schedule must cover the whole
+    /// observed curve (an inference, not a statement of the paper).
+    pub fn planned_steps(self) -> u64 {
+        match self {
+            LlamaModel::Llama7B | LlamaModel::Llama13B => 240_000,
+            LlamaModel::Llama33B | LlamaModel::Llama65B => 334_000,
+        }
+    }
+}
+
+/// LLaMA-1's learning-rate schedule for `model`, as published (Touvron et al. 2023,
+/// arXiv:2302.13971, Sec. 2.2 and Table 2): AdamW (β1 0.9, β2 0.95), 2,000 linear warmup
+/// steps, then a cosine "such that the final learning rate is equal to 10% of the maximal
+/// learning rate", batch 4M tokens, peak [`LlamaModel::peak_lr`], horizon
+/// [`LlamaModel::planned_steps`].
+///
+/// ```
+/// use isoflop::data::llama::{self, LlamaModel};
+/// let s = llama::schedule(LlamaModel::Llama65B);
+/// assert_eq!(s.peak_lr(), 1.5e-4);
+/// assert!((s.lr(s.total_steps())? - 1.5e-5).abs() < 1e-15);
+/// // The schedule covers the whole bundled curve.
+/// let c = llama::curve(LlamaModel::Llama65B);
+/// assert!(s.step_at(c.last_tokens()).is_ok());
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+pub fn schedule(model: LlamaModel) -> Schedule {
+    Schedule::cosine(
+        model.peak_lr(),
+        WARMUP_STEPS,
+        model.planned_steps(),
+        0.1,
+        Tokens::raw(BATCH_TOKENS),
+    )
+    .expect("LLaMA-1's published schedule is valid")
+}
+
 /// The binned Figure 1 curve of one model (tokens = bin midpoints).
 pub fn curve(model: LlamaModel) -> LossCurve {
     LossCurve::from_table(model.name(), model.params(), model.table())
@@ -167,6 +223,19 @@ mod tests {
             assert_eq!(rebuilt, c);
             assert!(c.points().windows(2).all(|w| w[0].0 < w[1].0));
             assert!(c.losses().all(|l| l > 1.0 && l <= 2.2));
+        }
+    }
+
+    #[test]
+    fn schedules_cover_their_curves() {
+        for m in LlamaModel::ALL {
+            let s = schedule(m);
+            let c = curve(m);
+            assert!(s.step_at(c.last_tokens()).is_ok(), "{m}");
+            assert!(s.step_at(c.first_tokens()).is_ok(), "{m}");
+            // Published totals 1.0T / 1.4T within one percent.
+            let r = s.total_tokens().ratio(m.trained_tokens());
+            assert!((r - 1.0).abs() < 0.01, "{m}: {r}");
         }
     }
 

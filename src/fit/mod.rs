@@ -14,6 +14,7 @@
 //! | [`hypothesis`] | a fit (with its bootstrap) as a loss hypothesis: data to answer in one step |
 //! | [`kaplan`] | Kaplan et al. 2020's joint law L(N, D) through the same machinery |
 //! | [`replication`] | the Besiroglu et al. 2024 replication refitted to the bundled data, as a hypothesis |
+//! | [`schedule_law`] | schedule-aware laws (Tissue et al. 2024, Luo et al. 2025) fitted to curves with their schedules |
 //!
 //! Data flows one way: this layer reads [`crate::data`] and builds [`crate::law`] values;
 //! neither imports it.
@@ -39,6 +40,7 @@ pub mod multistart;
 pub mod objective;
 pub mod protocol;
 pub mod replication;
+pub mod schedule_law;
 pub mod solver;
 pub mod varpro;
 

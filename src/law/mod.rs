@@ -13,16 +13,22 @@
 //! | [`data_constrained`] | Chinchilla's law on effective data and size under repetition (Muennighoff et al. 2023) |
 //! | [`continuation`] | one observed curve continued: linear in D, linear in ln D, or E + B·D^−β |
 //! | [`calibration`] | any hypothesis moved onto another corpus by a fitted offset (and scale) |
+//! | [`annealing`] | L(s) = L0 + A·S1^−α − C·S2 in the learning-rate schedule (Tissue et al. 2024) |
+//! | [`multi_power`] | L(t) = L0 + A(S1 + S_W)^−α − LD(t), the multi-power law (Luo et al. 2025) |
+//! | [`scheduled`] | a schedule-aware law as a hypothesis: the loss at the end of a run planned for D tokens |
 //!
-//! This layer depends only on [`crate::units`] and [`crate::data`]; fitting and
+//! This layer depends only on [`crate::units`], [`crate::schedule`] and [`crate::data`]; fitting and
 //! queries build on it, never the reverse.
 
 pub mod allocation;
+pub mod annealing;
 pub mod calibration;
 pub mod chinchilla;
 pub mod continuation;
 pub mod data_constrained;
 pub mod kaplan;
+pub mod multi_power;
+pub mod scheduled;
 
 use crate::data::run_table::RunTable;
 use crate::error::{Error, Result};
@@ -35,6 +41,7 @@ pub use chinchilla::{ChinchillaHypothesis, ChinchillaLaw};
 pub use continuation::{Continuation, ContinuationForm, ContinuationOptions, FitStart};
 pub use data_constrained::{DataConstrainedHypothesis, DataConstrainedLaw};
 pub use kaplan::{KaplanHypothesis, KaplanLaw};
+pub use scheduled::{ScheduleLaw, ScheduledHypothesis};
 
 /// How a hypothesis expresses its uncertainty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@
 //! | overhead of a smaller-than-optimal model (de Vries 2023) | [`compute_overhead`] |
 //! | probability the small model beats the large one | [`probability_below`], [`probability_small_beats_large`] |
 //! | several hypotheses on one question | [`compare`] |
+//! | loss at the end of a run planned for D tokens (schedule-aware laws), with profile and annealing bonus | [`predict_planned`] |
 //!
 //! Every answer's band comes from the hypothesis' parameter draws; a hypothesis
 //! without draws gets a zero-width band and a [`Warning::NoPublishedUncertainty`].
@@ -19,6 +20,7 @@
 mod compare;
 mod inverse;
 mod optimal;
+mod planned;
 mod predict;
 mod versus;
 
@@ -26,6 +28,7 @@ pub use compare::{compare, Answer, Comparison, ComparisonRow, Question};
 pub use inverse::{tokens_to_reach, TokensToReach};
 pub use optimal::{compute_optimal, compute_overhead, OptimalSplit, Overhead};
 pub(crate) use predict::caveat_warnings;
+pub use planned::{predict_planned, PlannedPrediction};
 pub use predict::{
     extrapolation, predict, predict_at_compute, predict_with_compute_of,
     predict_with_compute_of_run, Predictor,

@@ -13,6 +13,7 @@
 //! | [`ComputeFrontierFigure`] | loss vs compute for several sizes, with the compute-optimal frontier |
 //! | [`IsoFlopFigure`] | loss vs model size at fixed compute (IsoFLOP profiles), with bands |
 //! | [`IsoFlopSweepFigure`], [`OptimalSizeFigure`] | a fitted sweep: runs, parabolas, minima; N_opt(C) extrapolated with its band |
+//! | [`ScheduleFigure`] | an observed curve, its learning-rate schedule beneath, predicted curves for other schedules with bands |
 //! | [`ExponentDrawsFigure`] | bootstrap draws of the fitted exponents (α, β) |
 //!
 //! ## In a notebook
@@ -67,6 +68,8 @@ mod llama_curves;
 mod method_display;
 mod query_display;
 #[cfg(feature = "plot")]
+mod schedule_figure;
+#[cfg(feature = "plot")]
 mod style;
 mod table;
 
@@ -91,6 +94,8 @@ pub use llama_curves::{
 };
 pub use method_display::method_comparison_table;
 pub use query_display::{comparison_table, probabilities_table};
+#[cfg(feature = "plot")]
+pub use schedule_figure::{PlannedCurve, ScheduleFigure};
 #[cfg(feature = "plot")]
 pub use style::DEFAULT_SIZE;
 pub use table::{Cell, Column, Table};
