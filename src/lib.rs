@@ -49,7 +49,7 @@
 //! |---|---|---|
 //! | units | [`units`], [`error`], [`band`] | typed quantities, errors, percentile bands |
 //! | compute | [`compute`], [`architecture`] | training and inference FLOPs (6ND, Kaplan, Chinchilla App. F) |
-//! | hardware | [`hardware`], [`cluster`] | accelerators, GPU-hours, wall-clock, energy, CO2, cost |
+//! | hardware | [`hardware`], [`cluster`], [`lifetime`] | accelerators, GPU-hours, wall-clock, energy, CO2, cost; training plus serving |
 //! | runs | [`runs`] | published training runs (LLaMA, Llama 2/3, Chinchilla, Gopher) |
 //! | data | [`data`] | bundled Chinchilla runs and LLaMA loss curves, CSV loading |
 //! | law | [`law`] | loss hypotheses: Chinchilla, Kaplan, data-constrained, curve continuations |
@@ -68,6 +68,7 @@ pub mod architecture;
 pub mod cluster;
 pub mod compute;
 pub mod hardware;
+pub mod lifetime;
 pub mod runs;
 
 pub mod data;
