@@ -263,7 +263,8 @@ fn with_draws(k: usize) -> ChinchillaHypothesis {
 fn bands_match_each_draws_own_optimum() {
     // Each draw is a Chinchilla law: its own optimum, by the same solver on a
     // point-only hypothesis, must sit inside the band's range; the band's median is
-    // close to the median of those optima (the band solves on a grid, to ~1e-3).
+    // close to the median of those optima (the band solves on a 0.1-decade grid of sizes
+    // with cubic interpolation, to ~2e-3).
     let h = with_draws(41);
     let target = LossTarget::AsTrained {
         params: Params::new(65.2e9).unwrap(),
@@ -295,7 +296,7 @@ fn bands_match_each_draws_own_optimum() {
         own.sort_by(f64::total_cmp);
         let median = own[own.len() / 2];
         assert!(
-            (band.median / median - 1.0).abs() < 2e-3,
+            (band.median / median - 1.0).abs() < 3e-3,
             "{} vs {median}",
             band.median
         );

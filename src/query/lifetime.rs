@@ -58,9 +58,9 @@ const LN_N_MAX: f64 = 41.446_531_673_892_82; // ln 1e18
 const SCAN_STEP: f64 = 0.25 * LN_10;
 /// Step of the five-point derivative stencil, in ln N and ln D.
 const STENCIL: f64 = 1e-3;
-/// Grid of the per-draw search in ln N: 0.1 decade, one decade beyond the point optima.
+/// Grid of the per-draw search in ln N: 0.1 decade, half a decade beyond the point optima.
 const DRAW_N_STEP: f64 = 0.1 * LN_10;
-const DRAW_N_MARGIN: f64 = LN_10;
+const DRAW_N_MARGIN: f64 = 0.5 * LN_10;
 /// Grid of the per-draw token search in ln D: a quarter decade, up to 4 decades away.
 const DRAW_D_STEP: f64 = 0.25 * LN_10;
 const DRAW_D_REACH: usize = 16;
@@ -550,8 +550,9 @@ pub fn lifetime_optima(
                     if b.edge > 0 {
                         warnings.push(Warning::Note(format!(
                             "under {} of {} parameter draws the cheapest size lies at the edge of \
-                             the band's search grid (one decade beyond the point optima): the band \
-                             is truncated there",
+                             the band's search window and is placed there (the window is widened \
+                             until fewer than (1 - level)/4 of the draws are, up to half a decade \
+                             beyond the point optima)",
                             b.edge, b.draws
                         )));
                     }
@@ -633,7 +634,6 @@ fn draw_crossings(
         }
         Ok((y, v))
     };
-    let (mut below, mut above) = (1usize, 1usize);
     for j in -1i32..=1 {
         let y = center + DRAW_D_STEP * f64::from(j);
         if (LN_D_MIN..=LN_D_MAX).contains(&y) {
@@ -645,25 +645,44 @@ fn draw_crossings(
         out.resize(k, f64::NAN);
         return Ok(());
     }
+    // Widen only towards draws whose secant (through the two outermost rows) says they
+    // cross within reach; a draw with a floor above its target never does.
+    let (y_lo_limit, y_hi_limit) = (
+        (center - DRAW_D_STEP * DRAW_D_REACH as f64).max(LN_D_MIN),
+        (center + DRAW_D_STEP * DRAW_D_REACH as f64).min(LN_D_MAX),
+    );
     loop {
-        let first = &rows[0].1;
-        let last = &rows[rows.len() - 1].1;
-        let need_low = first.iter().any(|&r| r <= 0.0);
-        let need_high = last.iter().any(|&r| r > 0.0);
-        let low_y = rows[0].0 - DRAW_D_STEP;
-        let high_y = rows[rows.len() - 1].0 + DRAW_D_STEP;
-        let grow_low = need_low && below < DRAW_D_REACH && low_y >= LN_D_MIN;
-        let grow_high = need_high && above < DRAW_D_REACH && high_y <= LN_D_MAX;
+        let m = rows.len();
+        let grow_high = m >= 2
+            && {
+                let (y1, r1) = (&rows[m - 1].0, &rows[m - 1].1);
+                let (y0, r0) = (&rows[m - 2].0, &rows[m - 2].1);
+                r1.iter().zip(r0).any(|(&b, &a)| {
+                    let slope = (b - a) / (y1 - y0);
+                    b > 0.0 && slope < 0.0 && y1 - b / slope <= y_hi_limit
+                })
+            }
+            && rows[m - 1].0 + DRAW_D_STEP <= y_hi_limit + 1e-9;
+        let grow_low = m >= 2
+            && {
+                let (y0, r0) = (&rows[0].0, &rows[0].1);
+                let (y1, r1) = (&rows[1].0, &rows[1].1);
+                r0.iter().zip(r1).any(|(&a, &b)| {
+                    let slope = (b - a) / (y1 - y0);
+                    a <= 0.0 && (slope >= 0.0 || y0 - a / slope >= y_lo_limit)
+                })
+            }
+            && rows[0].0 - DRAW_D_STEP >= y_lo_limit - 1e-9;
         if !grow_low && !grow_high {
             break;
         }
-        if grow_low {
-            rows.push_front(eval(low_y)?);
-            below += 1;
-        }
         if grow_high {
-            rows.push_back(eval(high_y)?);
-            above += 1;
+            let y = rows[m - 1].0 + DRAW_D_STEP;
+            rows.push_back(eval(y)?);
+        }
+        if grow_low {
+            let y = rows[0].0 - DRAW_D_STEP;
+            rows.push_front(eval(y)?);
         }
     }
     out.clear();
@@ -786,18 +805,71 @@ fn draw_optima(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    // crossings[j * k + i]: ln D of draw i at xs[j].
+    let nval: Vec<f64> = xs.iter().map(|x| x.exp()).collect();
+    // crossings[j * k + i]: ln D of draw i at xs[j]; dval the same as D. Rows are
+    // computed lazily: first the sizes within 0.2 decade of the point optima, widened
+    // two steps at a time while more than (1 − level)/4 of the draws (for some demand)
+    // have their cheapest size at the window's edge or reach no target in it: the
+    // draws left at the edge then lie outside the band's quantiles.
     let mut crossings = vec![f64::NAN; m * k];
+    let mut dval = vec![f64::NAN; m * k];
+    let mut done = vec![false; m];
     let mut row = Vec::with_capacity(k);
-    for (j, &x) in xs.iter().enumerate() {
-        let nearest = (0..m)
-            .filter(|&l| centers[l].is_some())
-            .min_by_key(|&l| l.abs_diff(j));
-        let Some(c) = nearest.and_then(|l| centers[l]) else {
-            continue;
-        };
-        draw_crossings(h, Params::new(x.exp())?, &targets, c, &mut row)?;
-        crossings[j * k..(j + 1) * k].copy_from_slice(&row);
+    let limit = ((1.0 - level) / 4.0 * k as f64).floor() as usize;
+    let index = |x: f64| (((x - lo) / DRAW_N_STEP).round().max(0.0) as usize).min(m - 1);
+    let inner = 0.2 * LN_10;
+    let first = points.iter().map(|p| p.0).fold(f64::INFINITY, f64::min) - inner;
+    let last = points.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max) + inner;
+    let (mut j_lo, mut j_hi) = (index(first), index(last));
+    // The cheapest computed size of draw i at demand w (by N (6D + 2w), no logarithms).
+    let best_of = |dval: &[f64], j_lo: usize, j_hi: usize, i: usize, w: f64| {
+        let mut best: Option<(usize, f64)> = None;
+        for j in j_lo..=j_hi {
+            let c = nval[j] * (6.0 * dval[j * k + i] + 2.0 * w);
+            if c.is_finite() && best.is_none_or(|b| c < b.1) {
+                best = Some((j, c));
+            }
+        }
+        best.map(|b| b.0)
+    };
+    loop {
+        for j in j_lo..=j_hi {
+            if done[j] {
+                continue;
+            }
+            done[j] = true;
+            let nearest = (0..m)
+                .filter(|&l| centers[l].is_some())
+                .min_by_key(|&l| l.abs_diff(j));
+            let Some(c) = nearest.and_then(|l| centers[l]) else {
+                continue;
+            };
+            draw_crossings(h, Params::new(nval[j])?, &targets, c, &mut row)?;
+            crossings[j * k..(j + 1) * k].copy_from_slice(&row);
+            for (d, y) in dval[j * k..(j + 1) * k].iter_mut().zip(&row) {
+                *d = y.exp();
+            }
+        }
+        let (mut low, mut high) = (false, false);
+        for &w in demands {
+            let (mut at_lo, mut at_hi, mut none) = (0, 0, 0);
+            for i in 0..k {
+                match best_of(&dval, j_lo, j_hi, i, w) {
+                    Some(b) if b == j_lo && j_lo > 0 => at_lo += 1,
+                    Some(b) if b == j_hi && j_hi + 1 < m => at_hi += 1,
+                    Some(_) => {}
+                    None => none += 1,
+                }
+            }
+            low |= at_lo > limit;
+            high |= at_hi > limit || (none > limit && j_hi + 1 < m);
+        }
+        let new_lo = if low { j_lo.saturating_sub(2) } else { j_lo };
+        let new_hi = if high { (j_hi + 2).min(m - 1) } else { j_hi };
+        if (new_lo, new_hi) == (j_lo, j_hi) {
+            break;
+        }
+        (j_lo, j_hi) = (new_lo, new_hi);
     }
     let mut out = Vec::with_capacity(demands.len());
     let mut ns = Vec::with_capacity(k);
@@ -807,28 +879,23 @@ fn draw_optima(
         ds.clear();
         let mut edge = 0;
         for i in 0..k {
-            let f = |j: usize| {
-                let y = crossings[j * k + i];
-                if y.is_finite() {
-                    ln_lifetime(xs[j], y, w)
-                } else {
-                    f64::INFINITY
-                }
-            };
-            let Some(best) = (0..m)
-                .filter(|&j| f(j).is_finite())
-                .min_by(|&a, &b| f(a).total_cmp(&f(b)))
-            else {
+            let Some(best) = best_of(&dval, j_lo, j_hi, i, w) else {
                 continue;
             };
+            let f = |j: usize| ln_lifetime(xs[j], crossings[j * k + i], w);
+            let finite = |j: usize| (j_lo..=j_hi).contains(&j) && crossings[j * k + i].is_finite();
             // Four grid points around the least, on the side of the lower neighbour;
             // the cubic through them gives the minimum and ln D there.
-            let start = if best > 0 && (best + 1 >= m || f(best - 1) < f(best + 1)) {
-                best.checked_sub(2)
+            let lower_left =
+                best > j_lo && (best + 1 > j_hi || !finite(best + 1) || f(best - 1) < f(best + 1));
+            let (preferred, other) = if lower_left {
+                (best.checked_sub(2), best.checked_sub(1))
             } else {
-                best.checked_sub(1)
+                (best.checked_sub(1), best.checked_sub(2))
             };
-            let window = start.filter(|&s| s + 3 < m && (s..s + 4).all(|j| f(j).is_finite()));
+            let window = preferred
+                .filter(|&s| (s..s + 4).all(finite))
+                .or(other.filter(|&s| (s..s + 4).all(finite)));
             let (x, y) = match window {
                 Some(s) => {
                     let fs = [f(s), f(s + 1), f(s + 2), f(s + 3)];
