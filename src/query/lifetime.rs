@@ -57,7 +57,7 @@ const LN_N_MAX: f64 = 41.446_531_673_892_82; // ln 1e18
 /// Scan step in ln N: a quarter decade.
 const SCAN_STEP: f64 = 0.25 * LN_10;
 /// Step of the five-point derivative stencil, in ln N and ln D.
-const STENCIL: f64 = 1e-3;
+const STENCIL: f64 = 1e-2;
 /// Grid of the per-draw search in ln N: 0.1 decade, half a decade beyond the point optima.
 const DRAW_N_STEP: f64 = 0.1 * LN_10;
 const DRAW_N_MARGIN: f64 = 0.5 * LN_10;
