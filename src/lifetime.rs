@@ -583,6 +583,30 @@ impl Deployment {
     }
 }
 
+impl std::fmt::Display for LifetimeBudget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{:<9} {:>10} {:>12} {:>12} {:>12} {:>12}",
+            "part", "FLOPs", "GPU-hours", "energy kWh", "CO2 kg", "USD"
+        )?;
+        let total = self.total();
+        for (name, p) in [
+            ("training", &self.training),
+            ("prefill", &self.prefill),
+            ("decode", &self.decode),
+            ("total", &total),
+        ] {
+            writeln!(
+                f,
+                "{:<9} {:>10.3e} {:>12.4e} {:>12.4e} {:>12.4e} {:>12.4e}",
+                name, p.flops, p.gpu_hours, p.energy_kwh, p.emissions_kg, p.usd
+            )?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

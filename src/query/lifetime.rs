@@ -1138,6 +1138,109 @@ pub fn break_even_demand(
     })
 }
 
+fn band_params(b: &Option<Band>) -> String {
+    match b {
+        Some(b) => match (Params::new(b.lo), Params::new(b.hi)) {
+            (Ok(lo), Ok(hi)) => format!(" [{lo}, {hi}] {:.0}%", 100.0 * b.level),
+            _ => String::new(),
+        },
+        None => String::new(),
+    }
+}
+
+impl std::fmt::Display for LifetimeOptimum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{}: lifetime optimum for loss {:.4} and {:.3e} tokens served",
+            self.hypothesis, self.target_loss, self.demand
+        )?;
+        writeln!(
+            f,
+            "  N = {}{}, D = {} ({:.0} tokens/parameter)",
+            self.params,
+            band_params(&self.params_band),
+            self.tokens,
+            self.tokens_per_param
+        )?;
+        writeln!(
+            f,
+            "  lifetime {} FLOPs = training {} + inference {:.3e}",
+            self.flops, self.training_flops, self.inference_flops
+        )?;
+        write!(
+            f,
+            "  the training-optimal model of equal quality ({} on {}) would need {} FLOPs ({:.1}% more)\n  extrapolation: {}",
+            self.training_optimal.params,
+            self.training_optimal.tokens,
+            self.training_optimal.lifetime_flops,
+            100.0 * (1.0 / self.flops_ratio() - 1.0),
+            self.extrapolation.description
+        )?;
+        for w in &self.warnings {
+            write!(f, "\n  warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for BreakEven {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{}: a {} model trained to the loss of {} on {} ({:.4})",
+            self.hypothesis,
+            self.small,
+            self.reference_params,
+            self.reference_tokens,
+            self.target_loss
+        )?;
+        match (self.demand, &self.reason) {
+            (Some(t), _) => {
+                let tokens = self
+                    .small_tokens
+                    .map(|d| format!(" (needs {d} training tokens)"))
+                    .unwrap_or_default();
+                let band = self
+                    .demand_band
+                    .map(|b| format!(" [{:.2e}, {:.2e}] {:.0}%", b.lo, b.hi, 100.0 * b.level))
+                    .unwrap_or_default();
+                write!(
+                    f,
+                    "  is cheaper over its life above {t:.3e} tokens served{band}{tokens}"
+                )?;
+            }
+            (None, reason) => write!(
+                f,
+                "  has no break-even demand: {}",
+                reason.as_deref().unwrap_or("it never reaches the target")
+            )?,
+        }
+        for w in &self.warnings {
+            write!(f, "\n  warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for LifetimeCostOptimum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{}", self.optimum)?;
+        let b = self.budget.total();
+        let t = self.training_optimal_budget.total();
+        write!(
+            f,
+            "  lifetime cost ${:.4e} ({:.1}% of the training-optimal model's ${:.4e}); \
+             {:.3e} prompt + {:.3e} generated tokens",
+            b.usd,
+            100.0 * self.cost_ratio(),
+            t.usd,
+            self.demand.prompt_tokens(),
+            self.demand.generated_tokens()
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

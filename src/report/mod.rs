@@ -12,6 +12,7 @@
 //! | [`ComputeFrontierFigure`] | loss vs compute for several sizes, with the compute-optimal frontier |
 //! | [`IsoFlopFigure`] | loss vs model size at fixed compute (IsoFLOP profiles), with bands |
 //! | [`ExponentDrawsFigure`] | bootstrap draws of the fitted exponents (α, β) |
+//! | [`LifetimeFigure`] | lifetime FLOPs vs inference demand for sizes reaching one loss, with the lifetime optimum |
 //!
 //! ## In a notebook
 //!
@@ -25,6 +26,8 @@
 //!   [`Probability`](crate::query::Probability);
 //! - [`FitResult`](crate::fit::FitResult), [`Bootstrap`](crate::fit::Bootstrap);
 //! - [`PublishedRun`](crate::runs::PublishedRun), [`Cluster`](crate::cluster::Cluster), [`Budget`];
+//! - [`LifetimeOptimum`](crate::query::LifetimeOptimum), [`BreakEven`](crate::query::BreakEven),
+//!   [`LifetimeCostOptimum`](crate::query::LifetimeCostOptimum), [`LifetimeBudget`](crate::lifetime::LifetimeBudget);
 //! - a [`Table`] or any figure.
 //!
 //! These types have an inherent `evcxr_display` method, which is what evcxr
@@ -45,6 +48,7 @@ mod figure;
 mod fit_display;
 mod html;
 mod isoflop_profile;
+mod lifetime;
 mod llama_curves;
 mod query_display;
 mod style;
@@ -58,6 +62,7 @@ pub use figure::Figure;
 pub use fit_display::{bootstrap_table, fit_diagnostics_table};
 pub use html::{escape, HtmlDisplay};
 pub use isoflop_profile::{IsoFlopFigure, IsoFlopProfile};
+pub use lifetime::{LifetimeFigure, SizeAtTarget};
 pub use llama_curves::{
     BudgetMarker, ExtendedCurve, LlamaCurvesFigure, ObservedCurve, ReferenceLine,
 };
