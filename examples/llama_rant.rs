@@ -681,7 +681,12 @@ fn print_lifetime(l: &LifetimeReport) -> isoflop::Result<()> {
     println!(
         "over training (6ND) and serving (2N per token) for each demand, 90% band of the size"
     );
-    println!("over the law's draws; Kaplan's sizes are non-embedding parameters.\n");
+    println!(
+        "over the law's draws; Kaplan's sizes are non-embedding parameters. A calibration (scale"
+    );
+    println!("and offset) moves a law's losses, not its iso-loss curves: calibrated laws size as their own");
+    println!("uncalibrated forms. The break-even compares LLaMA-7B (6.74B) trained to the target with the");
+    println!("65B as trained, both at 6ND + 2N per served token.\n");
     for row in &l.hypotheses {
         println!(
             "{} ({}, target {:.3} nats/token)",
