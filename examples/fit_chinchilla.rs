@@ -239,7 +239,9 @@ fn run(args: &Args) -> isoflop::Result<Outcome> {
         }
     }
     println!();
-    println!("targets (2-core machine): protocol answer < 200 ms, full grid < 3 s, 4,000 refits < 1.5 s");
+    println!(
+        "targets (2-core machine): protocol answer < 200 ms, full grid < 3 s, 4,000 refits < 1.5 s"
+    );
     Ok(Outcome::Converged)
 }
 

@@ -17,6 +17,14 @@
 //! cargo run --release --example llama_rant -- --json  # one JSON object {"models": [...]}
 //! ```
 //!
+//! Part 4, lifetime (Sardana et al. 2024, arXiv:2401.00448): training plus inference.
+//! For every parametric law, the target is the law's own prediction of LLaMA-65B as
+//! trained (65.2B on 1.4T); for demands of 0 to 1e14 served tokens, the size and
+//! training tokens that reach it with the fewest lifetime FLOPs (6ND + 2N x demand),
+//! with 90% bands over the law's draws; and the demand above which LLaMA-7B trained to
+//! that loss is cheaper over its life than the 65B as trained (none when the 7B cannot
+//! reach it). `--json` adds a top-level `lifetime` object.
+//!
 //! Part 3, the figure: the four curves as observed, each extended to the 65B's compute
 //! under the three continuations and the calibrated replication law, with 90% bands,
 //! written to `$CARGO_TARGET_DIR/llama_rant.svg` (default `target/llama_rant.svg`); the
@@ -139,6 +147,8 @@ struct Report {
     calibrations: Vec<CalibrationRow>,
     /// Schedule-aware rows: each model on a cosine planned for the 65B's compute.
     schedule_aware: Vec<ScheduleRow>,
+    /// Part 4: lifetime (training + inference) optima and break-even demands.
+    lifetime: LifetimeReport,
 }
 
 /// A schedule-aware law's answer for one model: the loss at the end of a cosine (LLaMA's
@@ -459,6 +469,7 @@ fn report(
     sched: &[AnnealingFit],
     calibrations: Vec<CalibrationRow>,
 ) -> isoflop::Result<Report> {
+    let lifetime = lifetime_report(shared)?;
     let llama_runs = runs::llama1();
     let peak = Accelerator::by_name("A100-80GB")?.dense_peak(Precision::Bf16)?;
     let budget = &llama_runs[3];
@@ -513,6 +524,7 @@ fn report(
         models,
         calibrations,
         schedule_aware,
+        lifetime,
     })
 }
 
@@ -754,6 +766,173 @@ fn write_figure(shared: &[Entry], own: &[Vec<Entry>], json: bool) -> isoflop::Re
     Ok(())
 }
 
+// ---- Part 4: lifetime (training + inference), Sardana et al. 2024 ----
+
+/// Served-token demands of the lifetime section.
+const LIFETIME_DEMANDS: [f64; 5] = [0.0, 1e11, 1e12, 1e13, 1e14];
+
+/// The `lifetime` object of the JSON output.
+#[derive(Debug, Serialize)]
+struct LifetimeReport {
+    /// The run whose quality is the target: "LLaMA-65B".
+    target: String,
+    /// Tokens served over the model's life.
+    demands: Vec<f64>,
+    hypotheses: Vec<LifetimeRow>,
+}
+
+/// One parametric law's lifetime answers.
+#[derive(Debug, Serialize)]
+struct LifetimeRow {
+    hypothesis: String,
+    /// The law's own prediction of LLaMA-65B as trained, nats/token.
+    target_loss: f64,
+    /// Served tokens above which LLaMA-7B trained to `target_loss` costs fewer
+    /// lifetime FLOPs than the 65B as trained; `null` when the 7B never reaches it.
+    break_even_demand: Option<f64>,
+    optimal: Vec<LifetimeOptimalRow>,
+    /// For the text: the break-even band, why there is none, the 7B's tokens.
+    #[serde(skip)]
+    break_even: isoflop::query::BreakEven,
+    #[serde(skip)]
+    scale: Scale,
+}
+
+#[derive(Debug, Serialize)]
+struct LifetimeOptimalRow {
+    demand: f64,
+    params: f64,
+    tokens: f64,
+    /// Lifetime FLOPs 6ND + 2N x demand.
+    flops: f64,
+    params_band: Option<LossBand>,
+}
+
+/// The lifetime section for every parametric law (each against its own 65B prediction).
+fn lifetime_report(shared: &[Entry]) -> isoflop::Result<LifetimeReport> {
+    use isoflop::query::{break_even_demand, lifetime_optima, LossTarget};
+    let big = LlamaModel::Llama65B;
+    let hypotheses = shared
+        .iter()
+        .map(|entry| {
+            let h = entry.h.as_ref();
+            let reference = (params_for(entry, big)?, big.trained_tokens());
+            let target = LossTarget::AsTrained {
+                params: reference.0,
+                tokens: reference.1,
+            };
+            let optima = lifetime_optima(h, target, &LIFETIME_DEMANDS, LEVEL)?;
+            let small = params_for(entry, LlamaModel::Llama7B)?;
+            let break_even = break_even_demand(h, small, reference, LEVEL)?;
+            Ok(LifetimeRow {
+                hypothesis: h.id(),
+                target_loss: break_even.target_loss,
+                break_even_demand: break_even.demand,
+                optimal: optima
+                    .iter()
+                    .map(|o| LifetimeOptimalRow {
+                        demand: o.demand,
+                        params: o.params.get(),
+                        tokens: o.tokens.get(),
+                        flops: o.flops.get(),
+                        params_band: o.params_band.map(|b| LossBand {
+                            lo: b.lo,
+                            median: b.median,
+                            hi: b.hi,
+                            level: b.level,
+                        }),
+                    })
+                    .collect(),
+                break_even,
+                scale: entry.scale,
+            })
+        })
+        .collect::<isoflop::Result<Vec<_>>>()?;
+    Ok(LifetimeReport {
+        target: "LLaMA-65B".into(),
+        demands: LIFETIME_DEMANDS.to_vec(),
+        hypotheses,
+    })
+}
+
+fn print_lifetime(l: &LifetimeReport) -> isoflop::Result<()> {
+    println!(
+        "\nLifetime: training + inference (Sardana et al. 2024), target = {} as trained",
+        l.target
+    );
+    println!(
+        "Each law aims at its own prediction of the 65B (65.2B on 1.4T tokens). Cheapest size"
+    );
+    println!(
+        "over training (6ND) and serving (2N per token) for each demand, 90% band of the size"
+    );
+    println!(
+        "over the law's draws; Kaplan's sizes are non-embedding parameters. A calibration (scale"
+    );
+    println!("and offset) moves a law's losses, not its iso-loss curves: calibrated laws size as their own");
+    println!("uncalibrated forms. The break-even compares LLaMA-7B (6.74B) trained to the target with the");
+    println!("65B as trained, both at 6ND + 2N per served token.\n");
+    for row in &l.hypotheses {
+        println!(
+            "{} ({}, target {:.3} nats/token)",
+            row.hypothesis,
+            row.scale.name(),
+            row.target_loss
+        );
+        println!(
+            "  {:>9} {:>8} {:>24} {:>8} {:>7} {:>10}",
+            "demand", "params", "90% band", "tokens", "tok/N", "lifetime"
+        );
+        for o in &row.optimal {
+            let band = o
+                .params_band
+                .as_ref()
+                .map(|b| {
+                    Ok::<_, isoflop::Error>(format!(
+                        "[{}, {}]",
+                        Params::new(b.lo)?,
+                        Params::new(b.hi)?
+                    ))
+                })
+                .transpose()?
+                .unwrap_or_else(|| "(no draws)".into());
+            println!(
+                "  {:>9} {:>8} {:>24} {:>8} {:>7.0} {:>10}",
+                if o.demand == 0.0 {
+                    "0".to_string()
+                } else {
+                    Tokens::new(o.demand)?.to_string()
+                },
+                Params::new(o.params)?.to_string(),
+                band,
+                Tokens::new(o.tokens)?.to_string(),
+                o.tokens / o.params,
+                Flops::new(o.flops)?.to_string()
+            );
+        }
+        let b = &row.break_even;
+        match (b.demand, &b.reason) {
+            (Some(t), _) => {
+                let band = b
+                    .demand_band
+                    .map(|x| format!(" [{:.2e}, {:.2e}] 90%", x.lo, x.hi))
+                    .unwrap_or_default();
+                let tokens = b
+                    .small_tokens
+                    .map(|d| format!(" (it needs {d} training tokens)"))
+                    .unwrap_or_default();
+                println!(
+                    "  7B trained to this loss{tokens} is cheaper over its life than the 65B above {t:.2e} served tokens{band}"
+                );
+            }
+            (None, Some(reason)) => println!("  no break-even: {reason}"),
+            (None, None) => println!("  no break-even"),
+        }
+        println!();
+    }
+    Ok(())
+}
+
 const USAGE: &str =
     "usage: llama_rant [--json] [--keep-unconverged]\n  --json  print one JSON object {\"models\": [...]}\n  --keep-unconverged  continue with a refit that did not converge (its answers warn)";
 
@@ -774,28 +953,30 @@ fn main() -> ExitCode {
             }
         }
     }
-    let result = parametric(&llama::curves(), keep_unconverged).and_then(|(shared, calibrations)| {
-        // Each model's own curve continuations, fitted once for the tables and the figure.
-        let own = LlamaModel::ALL
-            .iter()
-            .map(|&m| continuations(&llama::curve(m)))
-            .collect::<isoflop::Result<Vec<_>>>()?;
-        let sched = LlamaModel::ALL
-            .par_iter()
-            .map(|&m| annealing_fit(m))
-            .collect::<isoflop::Result<Vec<_>>>()?;
-        let r = report(&shared, &own, &sched, calibrations)?;
-        if json {
-            let text = serde_json::to_string_pretty(&r)?;
-            println!("{text}");
-        } else {
-            print_compute(&r)?;
-            print_losses(&r)?;
-            print_verdicts(&r);
-            print_schedule_aware(&r);
-        }
-        write_figure(&shared, &own, json)
-    });
+    let result =
+        parametric(&llama::curves(), keep_unconverged).and_then(|(shared, calibrations)| {
+            // Each model's own curve continuations, fitted once for the tables and the figure.
+            let own = LlamaModel::ALL
+                .iter()
+                .map(|&m| continuations(&llama::curve(m)))
+                .collect::<isoflop::Result<Vec<_>>>()?;
+            let sched = LlamaModel::ALL
+                .par_iter()
+                .map(|&m| annealing_fit(m))
+                .collect::<isoflop::Result<Vec<_>>>()?;
+            let r = report(&shared, &own, &sched, calibrations)?;
+            if json {
+                let text = serde_json::to_string_pretty(&r)?;
+                println!("{text}");
+            } else {
+                print_compute(&r)?;
+                print_losses(&r)?;
+                print_verdicts(&r);
+                print_schedule_aware(&r);
+                print_lifetime(&r.lifetime)?;
+            }
+            write_figure(&shared, &own, json)
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

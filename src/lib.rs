@@ -93,7 +93,7 @@
 //! |---|---|---|
 //! | units | [`units`], [`error`], [`band`] | typed quantities, errors, percentile bands |
 //! | compute | [`compute`], [`architecture`], [`schedule`] | training and inference FLOPs (6ND, Kaplan, Chinchilla App. F); learning-rate schedules and their sums |
-//! | hardware | [`hardware`], [`cluster`] | accelerators, GPU-hours, wall-clock, energy, CO2, cost |
+//! | hardware | [`hardware`], [`cluster`], [`lifetime`] | accelerators, GPU-hours, wall-clock, energy, CO2, cost; training plus serving |
 //! | runs | [`runs`] | published training runs (LLaMA, Llama 2/3, Chinchilla, Gopher) |
 //! | data | [`data`] | bundled Chinchilla runs and LLaMA loss curves, CSV loading |
 //! | law | [`law`] | loss hypotheses: Chinchilla, Kaplan, data-constrained, curve continuations |
@@ -114,6 +114,7 @@ pub mod architecture;
 pub mod cluster;
 pub mod compute;
 pub mod hardware;
+pub mod lifetime;
 pub mod runs;
 pub mod schedule;
 

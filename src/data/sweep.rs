@@ -111,7 +111,8 @@ impl SweepTable {
     /// As [`SweepTable::from_csv_reader`], plus [`Error::Io`].
     pub fn from_csv_path(path: impl AsRef<Path>, columns: &SweepColumns) -> Result<SweepTable> {
         let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let file =
+            std::fs::File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
         let mut t = SweepTable::from_csv_reader(file, columns)?;
         if let Some(stem) = path.file_stem() {
             t.name = stem.to_string_lossy().into_owned();

@@ -25,9 +25,9 @@ use crate::data::sweep::IsoFlopSweep;
 use crate::error::{Error, Result};
 use crate::fit::replication::evidence_of;
 use crate::law::AllocationRule;
+use crate::par::*;
 use crate::units::Flops;
 use rand::Rng;
-use crate::par::*;
 use serde::{Deserialize, Serialize};
 
 /// Approach 1 settings.

@@ -46,10 +46,10 @@ use crate::data::sweep::IsoFlopSweep;
 use crate::error::{check, Error, Result};
 use crate::fit::replication::evidence_of;
 use crate::law::AllocationRule;
+use crate::par::*;
 use crate::units::{Flops, Params, Tokens};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use crate::par::*;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

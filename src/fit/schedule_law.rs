@@ -54,11 +54,11 @@ use crate::error::{check, Error, Result};
 use crate::law::annealing::AnnealingLaw;
 use crate::law::multi_power::{g_term, MultiPowerLaw};
 use crate::law::{Caveat, Evidence, ScheduleLaw, ScheduledHypothesis};
+use crate::par::*;
 use crate::schedule::{DecayTerm, Resolution, Schedule};
 use crate::units::Tokens;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use crate::par::*;
 use serde::{Deserialize, Serialize};
 
 /// Which schedule-aware law to fit.

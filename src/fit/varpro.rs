@@ -41,8 +41,8 @@ use super::solver::{minimize, SolverOptions, SolverStop};
 use crate::data::run_table::RunTable;
 use crate::error::{Error, Result};
 use crate::law::ChinchillaLaw;
-use nalgebra::{DMatrix, DVector, Matrix2, Matrix5, SymmetricEigen};
 use crate::par::*;
+use nalgebra::{DMatrix, DVector, Matrix2, Matrix5, SymmetricEigen};
 use serde::{Deserialize, Serialize};
 
 /// Which objective the projection minimises.

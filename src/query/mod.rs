@@ -7,6 +7,8 @@
 //! | loss of N with another run's compute ("7B with 65B's compute") | [`predict_with_compute_of`], [`predict_with_compute_of_run`] |
 //! | tokens and compute for N to reach a loss | [`tokens_to_reach`] |
 //! | compute-optimal N and D for a budget | [`compute_optimal`] |
+//! | N and D minimising training + inference FLOPs for a loss and a demand (Sardana et al.) | [`lifetime_optimal`], [`lifetime_optima`] |
+//! | demand above which a smaller model trained to a run's quality is cheaper over its life | [`break_even_demand`] |
 //! | overhead of a smaller-than-optimal model (de Vries 2023) | [`compute_overhead`] |
 //! | probability the small model beats the large one | [`probability_below`], [`probability_small_beats_large`] |
 //! | several hypotheses on one question | [`compare`] |
@@ -19,6 +21,7 @@
 
 mod compare;
 mod inverse;
+mod lifetime;
 mod optimal;
 mod planned;
 mod predict;
@@ -26,9 +29,13 @@ mod versus;
 
 pub use compare::{compare, Answer, Comparison, ComparisonRow, Question};
 pub use inverse::{tokens_to_reach, TokensToReach};
+pub use lifetime::{
+    break_even_demand, lifetime_cost_optimal, lifetime_optima, lifetime_optimal, BreakEven,
+    LifetimeCostOptimum, LifetimeOptimum, LossTarget, TrainingOptimal,
+};
 pub use optimal::{compute_optimal, compute_overhead, OptimalSplit, Overhead};
-pub(crate) use predict::caveat_warnings;
 pub use planned::{predict_planned, PlannedPrediction};
+pub(crate) use predict::caveat_warnings;
 pub use predict::{
     extrapolation, predict, predict_at_compute, predict_with_compute_of,
     predict_with_compute_of_run, Predictor,

@@ -5,8 +5,8 @@
 
 use super::axis::{Axis, Scale, TickFormat};
 use super::figure::{
-    annotation, legend_dot, legend_line, legend_px, legend_swatch, plot_err, plot_px,
-    render, Chart, Figure, Frame, Ink, Occupancy,
+    annotation, legend_dot, legend_line, legend_px, legend_swatch, plot_err, plot_px, render,
+    Chart, Figure, Frame, Ink, Occupancy,
 };
 use super::style::{styled, DEFAULT_SIZE, EMPHASIS, NEUTRAL, PALETTE};
 use crate::band::Band;

@@ -15,6 +15,7 @@
 //! | [`IsoFlopSweepFigure`], [`OptimalSizeFigure`] | a fitted sweep: runs, parabolas, minima; N_opt(C) extrapolated with its band |
 //! | [`ScheduleFigure`] | an observed curve, its learning-rate schedule beneath, predicted curves for other schedules with bands |
 //! | [`ExponentDrawsFigure`] | bootstrap draws of the fitted exponents (α, β) |
+//! | [`LifetimeFigure`] | lifetime FLOPs vs inference demand for sizes reaching one loss, with the lifetime optimum |
 //!
 //! ## In a notebook
 //!
@@ -35,6 +36,8 @@
 //! - [`FitResult`](crate::fit::FitResult), [`Bootstrap`](crate::fit::Bootstrap),
 //!   [`MethodComparison`](crate::fit::MethodComparison);
 //! - [`PublishedRun`](crate::runs::PublishedRun), [`Cluster`](crate::cluster::Cluster), [`Budget`];
+//! - [`LifetimeOptimum`](crate::query::LifetimeOptimum), [`BreakEven`](crate::query::BreakEven),
+//!   [`LifetimeCostOptimum`](crate::query::LifetimeCostOptimum), [`LifetimeBudget`](crate::lifetime::LifetimeBudget);
 //! - a [`Table`] or any figure.
 //!
 //! These types have an inherent `evcxr_display` method, which is what evcxr
@@ -64,6 +67,9 @@ mod isoflop_profile;
 #[cfg(feature = "plot")]
 mod isoflop_sweep;
 #[cfg(feature = "plot")]
+mod lifetime;
+mod lifetime_display;
+#[cfg(feature = "plot")]
 mod llama_curves;
 mod method_display;
 mod query_display;
@@ -88,6 +94,8 @@ pub use html::{escape, HtmlDisplay};
 pub use isoflop_profile::{IsoFlopFigure, IsoFlopProfile};
 #[cfg(feature = "plot")]
 pub use isoflop_sweep::{IsoFlopSweepFigure, OptimalSizeFigure, SweepBudget};
+#[cfg(feature = "plot")]
+pub use lifetime::{LifetimeFigure, SizeAtTarget};
 #[cfg(feature = "plot")]
 pub use llama_curves::{
     BudgetMarker, ExtendedCurve, Layout, LlamaCurvesFigure, ObservedCurve, ReferenceLine,
