@@ -48,7 +48,11 @@ use crate::units::{Params, Tokens};
 use serde::{Deserialize, Serialize};
 
 /// An observed final loss (nats/token) of a model of `params` trained on `tokens`.
+///
+/// The fields are public to read; [`CalibrationPoint::new`], deserialising and
+/// [`Calibrated::fit`] all check that the loss is finite and > 0.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawCalibrationPoint")]
 pub struct CalibrationPoint {
     /// Model size.
     pub params: Params,
@@ -56,6 +60,21 @@ pub struct CalibrationPoint {
     pub tokens: Tokens,
     /// Observed loss, nats/token.
     pub loss: f64,
+}
+
+/// Serde form of [`CalibrationPoint`], checked on the way in.
+#[derive(Deserialize)]
+struct RawCalibrationPoint {
+    params: Params,
+    tokens: Tokens,
+    loss: f64,
+}
+
+impl TryFrom<RawCalibrationPoint> for CalibrationPoint {
+    type Error = Error;
+    fn try_from(r: RawCalibrationPoint) -> Result<Self> {
+        CalibrationPoint::new(r.params, r.tokens, r.loss)
+    }
 }
 
 impl CalibrationPoint {
@@ -178,6 +197,10 @@ impl<H: ?Sized + LossHypothesis> Calibrated<H> {
                     points.len()
                 ),
             });
+        }
+        // The fields are public: a point written as a literal is checked here.
+        for p in &points {
+            check::positive("observed loss (nats/token)", p.loss)?;
         }
         let obs: Vec<f64> = points.iter().map(|p| p.loss).collect();
         let pred = points

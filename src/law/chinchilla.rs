@@ -159,7 +159,11 @@ impl ChinchillaLaw {
 }
 
 /// A Chinchilla law as a named hypothesis, with optional parameter draws.
+///
+/// Deserialising goes through [`ChinchillaHypothesis::new`]: an empty id, or draws
+/// that contradict the stated uncertainty, are errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawChinchillaHypothesis")]
 pub struct ChinchillaHypothesis {
     id: String,
     source: String,
@@ -167,6 +171,24 @@ pub struct ChinchillaHypothesis {
     draws: Vec<ChinchillaLaw>,
     uncertainty: Uncertainty,
     evidence: Evidence,
+}
+
+/// Serde form of [`ChinchillaHypothesis`], checked on the way in.
+#[derive(Deserialize)]
+struct RawChinchillaHypothesis {
+    id: String,
+    source: String,
+    law: ChinchillaLaw,
+    draws: Vec<ChinchillaLaw>,
+    uncertainty: Uncertainty,
+    evidence: Evidence,
+}
+
+impl TryFrom<RawChinchillaHypothesis> for ChinchillaHypothesis {
+    type Error = Error;
+    fn try_from(r: RawChinchillaHypothesis) -> Result<Self> {
+        ChinchillaHypothesis::new(r.id, r.source, r.law, r.draws, r.uncertainty, r.evidence)
+    }
 }
 
 fn chinchilla_evidence() -> Evidence {
