@@ -8,6 +8,7 @@ use isoflop::data::curve::LossCurve;
 use isoflop::data::run_table::{Run, RunTable};
 use isoflop::law::calibration::CalibrationPoint;
 use isoflop::law::ChinchillaHypothesis;
+use isoflop::Error;
 
 // ---------------------------------------------------------------- deserialising
 
@@ -144,4 +145,212 @@ fn runs_and_tables_deserialise_through_their_constructors() {
     let nan_loss = r#"{"runs": [{"n": 1e8, "d": 2e9, "loss": -3.0}]}"#;
     assert!(serde_json::from_str::<RunTable>(nan_loss).is_err());
     assert!(serde_json::from_str::<Run>(r#"{"n": 1e8, "d": 2e9, "loss": 0.0}"#).is_err());
+}
+
+// ---------------------------------------------------------------- sizes and lengths
+
+#[test]
+fn continuation_refuses_usize_max_draws_instead_of_aborting() {
+    use isoflop::data::llama::{self, LlamaModel};
+    use isoflop::law::{Continuation, ContinuationForm, ContinuationOptions};
+    let curve = llama::curve(LlamaModel::Llama7B);
+    let opts = ContinuationOptions {
+        draws: usize::MAX,
+        ..Default::default()
+    };
+    let e = Continuation::fit(&curve, ContinuationForm::LinearInLogTokens, &opts).unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { .. }), "{e}");
+    assert!(e.to_string().contains("1,000,000"), "{e}");
+}
+
+#[test]
+fn bootstrap_refuses_usize_max_replicates_instead_of_aborting() {
+    use isoflop::data::chinchilla;
+    use isoflop::fit::{bootstrap, fit_chinchilla, FitOptions};
+    let runs = chinchilla::replication_runs();
+    let fit = fit_chinchilla(&runs, &FitOptions::default()).unwrap();
+    let e = bootstrap(&runs, &fit, usize::MAX, 7).unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { .. }), "{e}");
+}
+
+#[test]
+fn fit_refuses_an_lbfgs_memory_that_cannot_be_allocated() {
+    use isoflop::data::chinchilla;
+    use isoflop::fit::{fit_chinchilla, FitOptions};
+    let runs = chinchilla::replication_runs();
+    let mut options = FitOptions::default();
+    options.solver.memory = usize::MAX;
+    let e = fit_chinchilla(&runs, &options).unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { .. }), "{e}");
+    options.solver.memory = 0;
+    assert!(fit_chinchilla(&runs, &options).is_err());
+}
+
+#[test]
+fn a_table_cell_with_usize_max_decimals_does_not_abort() {
+    use isoflop::report::Cell;
+    let c = Cell::number(1.5, usize::MAX);
+    assert!(matches!(c, Cell::Number(ref s) if s.starts_with("1.5")));
+}
+
+// ---------------------------------------------------------------- calibration
+
+#[test]
+fn calibration_with_a_scale_refuses_predictions_that_differ_by_rounding() {
+    use isoflop::law::calibration::{Calibrated, CalibrationMode};
+    use isoflop::units::Params;
+    // Two model sizes one ulp apart: Hoffmann's law predicts losses ~1e-16 apart. Before,
+    // the scale came out ~1e15 with a residual RMS of 0, which looks like a perfect fit.
+    let n = 7e9_f64;
+    let n2 = f64::from_bits(n.to_bits() + 1);
+    let d = "1T".parse().unwrap();
+    let points = vec![
+        CalibrationPoint::new(Params::new(n).unwrap(), d, 1.8).unwrap(),
+        CalibrationPoint::new(Params::new(n2).unwrap(), d, 1.9).unwrap(),
+    ];
+    let r = Calibrated::fit(
+        Box::new(ChinchillaHypothesis::hoffmann2022()),
+        points.clone(),
+        CalibrationMode::OffsetAndScale,
+    );
+    let e = r.map(|c| c.scale()).unwrap_err();
+    assert!(matches!(e, Error::NonIdentifiable(_)), "{e}");
+    // An offset alone is still well defined.
+    assert!(Calibrated::fit(
+        Box::new(ChinchillaHypothesis::hoffmann2022()),
+        points,
+        CalibrationMode::Offset
+    )
+    .is_ok());
+}
+
+// ---------------------------------------------------------------- probabilities and inverse
+
+/// L = 1 + B / sqrt(D), with one draw per B; a NaN B is a draw with a non-finite loss.
+/// Analytically, L = target at D = (B / (target - 1))².
+#[derive(Debug)]
+struct Synthetic {
+    bs: Vec<f64>,
+    evidence: isoflop::law::Evidence,
+}
+
+impl Synthetic {
+    fn new(bs: &[f64]) -> Self {
+        Synthetic {
+            bs: bs.to_vec(),
+            evidence: isoflop::law::Evidence::described("synthetic"),
+        }
+    }
+}
+
+impl isoflop::law::LossHypothesis for Synthetic {
+    fn id(&self) -> String {
+        "synthetic".into()
+    }
+    fn assumption(&self) -> String {
+        "L = 1 + B / sqrt(D)".into()
+    }
+    fn source(&self) -> String {
+        "tests/every_door.rs".into()
+    }
+    fn point(&self, _n: isoflop::units::Params, d: isoflop::units::Tokens) -> isoflop::Result<f64> {
+        Ok(1.0 + 1e6 / d.get().sqrt())
+    }
+    fn floor(&self, _n: isoflop::units::Params) -> isoflop::Result<Option<f64>> {
+        Ok(Some(1.0))
+    }
+    fn uncertainty(&self) -> isoflop::law::Uncertainty {
+        isoflop::law::Uncertainty::Bootstrap
+    }
+    fn draw_count(&self) -> usize {
+        self.bs.len()
+    }
+    fn draws_into(
+        &self,
+        _n: isoflop::units::Params,
+        d: isoflop::units::Tokens,
+        out: &mut Vec<f64>,
+    ) -> isoflop::Result<()> {
+        out.clear();
+        out.extend(self.bs.iter().map(|b| 1.0 + b / d.get().sqrt()));
+        Ok(())
+    }
+    fn evidence(&self) -> &isoflop::law::Evidence {
+        &self.evidence
+    }
+}
+
+fn is_impossible(w: &isoflop::prediction::Warning) -> bool {
+    matches!(w, isoflop::prediction::Warning::Impossible { .. })
+}
+
+#[test]
+fn probability_leaves_non_finite_draws_out_instead_of_counting_them_false() {
+    use isoflop::query::{probability_below, probability_lower};
+    let h = Synthetic::new(&[1e5, 2e5, 3e5, f64::NAN]);
+    let (n, d) = ("1B".parse().unwrap(), "1T".parse().unwrap());
+    // Every finite draw gives 1 + B/1e6 <= 1.3 < 1.5.
+    let p = probability_below(&h, n, d, 1.5).unwrap();
+    assert_eq!(
+        p.probability, 1.0,
+        "before: 0.75, the NaN draw counted as 'not below'"
+    );
+    assert_eq!(p.draws, 3);
+    assert!(p.warnings.iter().any(is_impossible), "{:?}", p.warnings);
+    let q = probability_lower(&h, (n, "2T".parse().unwrap()), (n, d)).unwrap();
+    assert_eq!(q.probability, 1.0);
+    assert!(q.warnings.iter().any(is_impossible));
+    // Every draw non-finite: an error, not a probability of 0.
+    let all_bad = Synthetic::new(&[f64::NAN, f64::INFINITY]);
+    assert!(matches!(
+        probability_below(&all_bad, n, d, 1.5),
+        Err(Error::NonFinite(_))
+    ));
+}
+
+#[test]
+fn inverse_finds_crossings_outside_the_fine_grid_instead_of_clamping() {
+    use isoflop::query::tokens_to_reach;
+    // Point answer: (1e6 / 1)² = 1e12 tokens; the fine grid spans 1e8..1e16.
+    // Draw B = 1e3 crosses at 1e6 tokens (below the grid: clamped to 1e8 before);
+    // B = 1e9 crosses at 1e18 (above the grid: counted "unreachable" before);
+    // the NaN draw was counted unreachable too, with no warning.
+    let h = Synthetic::new(&[1e3, 1e6, 1e6, 1e9, f64::NAN]);
+    let r = tokens_to_reach(&h, "1B".parse().unwrap(), 2.0, 0.9).unwrap();
+    assert!((r.tokens.get() / 1e12 - 1.0).abs() < 1e-6);
+    assert_eq!(r.reachable_fraction, 1.0, "{:?}", r.warnings);
+    assert!(r.warnings.iter().any(is_impossible), "{:?}", r.warnings);
+    let band = r.tokens_band.unwrap();
+    // Type-7 quantiles (numpy's default) of the analytic crossings [1e6, 1e12, 1e12, 1e18],
+    // by hand: position h = 3q, so q = 0.05 gives 1e6 + 0.15 (1e12 - 1e6) = 1.5e11,
+    // q = 0.5 gives 1e12, q = 0.95 gives 1e12 + 0.85 (1e18 - 1e12) = 8.5e17. The grid's
+    // interpolation in ln D is within 1%.
+    assert!((band.median / 1e12 - 1.0).abs() < 1e-2, "{band:?}");
+    assert!((band.hi / 8.5e17 - 1.0).abs() < 1e-2, "{band:?}");
+    assert!((band.lo / 1.5e11 - 1.0).abs() < 1e-2, "{band:?}");
+}
+
+#[test]
+fn inverse_says_beyond_the_window_not_never() {
+    use isoflop::query::tokens_to_reach;
+    // B = 1e20 crosses at 1e40 tokens, beyond the 1e30 window; B = 1e-2 at 1e-4 tokens,
+    // before it.
+    let h = Synthetic::new(&[1e-2, 1e6, 1e6, 1e20]);
+    let r = tokens_to_reach(&h, "1B".parse().unwrap(), 2.0, 0.9).unwrap();
+    assert_eq!(r.reachable_fraction, 0.5);
+    let notes: Vec<String> = r.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|w| w.contains("1e30") && w.contains("not necessarily never")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|w| w.contains("before 1e3 tokens")),
+        "{notes:?}"
+    );
+    // A point answer beyond the window (1e42 tokens; the floor 1.0 lies below the
+    // target) is not "unreachable" either.
+    let e = tokens_to_reach(&h, "1B".parse().unwrap(), 1.0 + 1e-15, 0.9).unwrap_err();
+    assert!(!matches!(e, Error::Unreachable { .. }), "{e}");
 }

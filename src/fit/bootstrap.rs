@@ -126,7 +126,8 @@ fn law_values(l: &ChinchillaLaw) -> [f64; 5] {
 ///
 /// Replicates whose refit fails (non-finite objective, or an exponent ≤ 0) are left out and
 /// counted ([`Bootstrap::failed`]); replicates that stop short of convergence are kept and
-/// counted ([`Bootstrap::not_converged`]). Errors if `replicates` is 0 or every refit fails.
+/// counted ([`Bootstrap::not_converged`]). Errors if `replicates` is 0 or above
+/// [`MAX_DRAWS`](crate::band::MAX_DRAWS), or every refit fails.
 pub fn bootstrap(
     table: &RunTable,
     fit: &FitResult,
@@ -144,6 +145,8 @@ pub fn bootstrap_with(
     seed: u64,
     options: &SolverOptions,
 ) -> Result<Bootstrap> {
+    crate::band::check_draw_count("number of bootstrap replicates", replicates)?;
+    options.check()?;
     if replicates == 0 {
         return Err(Error::InsufficientData {
             what: "a bootstrap",

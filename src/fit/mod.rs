@@ -2,9 +2,9 @@
 //!
 //! | module | concept |
 //! |---|---|
-//! | [`objective`] | the problems: Huber-on-log-loss cost and analytic gradient (Chinchilla, Kaplan) |
-//! | [`solver`] | the local solver: L-BFGS (argmin) with a one-pass cost+gradient cache |
-//! | [`multistart`] | many starts in parallel, keep the best; or screen the starts, refine the best few |
+//! | `objective` (internal) | the problems: Huber-on-log-loss cost and analytic gradient (Chinchilla, Kaplan) |
+//! | `solver` (internal; its settings are [`SolverOptions`]) | the local solver: L-BFGS (argmin) with a one-pass cost+gradient cache |
+//! | `multistart` (internal) | many starts in parallel, keep the best; or screen the starts, refine the best few |
 //! | [`protocol`] | Hoffmann et al. 2022's grid protocol for the Chinchilla law; fit status and diagnostics |
 //! | [`mod@bootstrap`] | resample runs, refit warm-started, keep the draws; SEs, intervals, covariance, bands |
 //! | [`kaplan`] | Kaplan et al. 2020's joint law L(N, D) through the same machinery |
@@ -26,12 +26,13 @@
 
 pub mod bootstrap;
 pub mod kaplan;
-pub mod multistart;
-pub mod objective;
+pub(crate) mod multistart;
+pub(crate) mod objective;
 pub mod protocol;
 pub mod replication;
-pub mod solver;
+pub(crate) mod solver;
 
 pub use bootstrap::{bootstrap, Bootstrap, Estimates};
 pub use kaplan::{fit_kaplan, KaplanFit};
 pub use protocol::{fit_chinchilla, FitOptions, FitResult, FitStatus, Strategy};
+pub use solver::SolverOptions;

@@ -74,6 +74,7 @@ impl LogData {
     }
 
     /// Whether there are no runs.
+    #[allow(dead_code)] // the `len` convention
     pub fn is_empty(&self) -> bool {
         self.ln_loss.is_empty()
     }

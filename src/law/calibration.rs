@@ -125,9 +125,14 @@ pub fn tail_points(curve: &LossCurve, start: Tokens) -> Result<Vec<CalibrationPo
 pub enum CalibrationMode {
     /// A constant offset c (needs >= 1 point).
     Offset,
-    /// A scale s > 0 and an offset c (needs >= 2 points with different predictions).
+    /// A scale s > 0 and an offset c (needs >= 2 points whose predictions spread by more
+    /// than [`MIN_RELATIVE_SPREAD`] of their mean).
     OffsetAndScale,
 }
+
+/// The smallest standard deviation of the predictions, relative to their mean, from which
+/// [`CalibrationMode::OffsetAndScale`] fits a scale: 10⁻⁶.
+pub const MIN_RELATIVE_SPREAD: f64 = 1e-6;
 
 /// Least-squares map (scale, offset) of `pred` onto `obs`.
 fn fit_map(mode: CalibrationMode, pred: &[f64], obs: &[f64]) -> Result<(f64, f64)> {
@@ -141,6 +146,18 @@ fn fit_map(mode: CalibrationMode, pred: &[f64], obs: &[f64]) -> Result<(f64, f64
             for (p, o) in pred.iter().zip(obs) {
                 spp += (p - mp) * (p - mp);
                 spo += (p - mp) * (o - mo);
+            }
+            // A spread of the predictions at the level of rounding cannot determine a scale:
+            // two predictions 1e-16 apart would give a scale of ~1e15 that fits any two
+            // observations exactly (RMS 0). Below 1e-6 of the mean prediction, refuse.
+            let spread = (spp / n).sqrt();
+            if spp > 0.0 && spread <= MIN_RELATIVE_SPREAD * mp.abs() {
+                return Err(Error::NonIdentifiable(format!(
+                    "calibration scale: the predictions at the calibration points spread by {spread:.3e} \
+                     around {mp:.6}, below {MIN_RELATIVE_SPREAD:e} of it; a scale needs points whose \
+                     predictions differ (different model sizes or token counts), or use \
+                     CalibrationMode::Offset"
+                )));
             }
             let s = spo / spp;
             if !(spp > 0.0 && s.is_finite() && s > 0.0) {

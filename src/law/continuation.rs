@@ -130,7 +130,8 @@ impl ContinuationForm {
 pub struct ContinuationOptions {
     /// Fit the points at or after this token count (default 300B).
     pub start: Tokens,
-    /// Number of bootstrap draws (default 2,000; at least 2).
+    /// Number of bootstrap draws (default 2,000; at least 2, at most
+    /// [`MAX_DRAWS`](crate::band::MAX_DRAWS)).
     pub draws: usize,
     /// Block length ℓ in points (default `None`: chosen from the residuals'
     /// autocorrelation by the Politis–White rule, between 1 and min(3√n, n/3)).
@@ -468,7 +469,8 @@ impl Continuation {
     ///
     /// Errors: start beyond the curve or too few points ([`Error::InsufficientData`];
     /// 3 for the linear forms, 4 for the power law), fewer than 2 draws or a block
-    /// length of 0 or above the point count ([`Error::InvalidValue`]), and a power law
+    /// length of 0 or above the point count, more than
+    /// [`MAX_DRAWS`](crate::band::MAX_DRAWS) draws ([`Error::InvalidValue`]), and a power law
     /// the data cannot pin down ([`Error::NonIdentifiable`]).
     pub fn fit(
         curve: &LossCurve,
@@ -489,6 +491,7 @@ impl Continuation {
                 ),
             });
         }
+        crate::band::check_draw_count("number of bootstrap draws", options.draws)?;
         if options.draws < 2 {
             return Err(Error::InvalidValue {
                 what: "number of bootstrap draws",
