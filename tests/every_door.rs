@@ -354,3 +354,53 @@ fn inverse_says_beyond_the_window_not_never() {
     let e = tokens_to_reach(&h, "1B".parse().unwrap(), 1.0 + 1e-15, 0.9).unwrap_err();
     assert!(!matches!(e, Error::Unreachable { .. }), "{e}");
 }
+
+// ---------------------------------------------------------------- extrapolation, both ways
+
+fn beyond(p: &isoflop::prediction::Prediction) -> Option<(f64, String)> {
+    p.warnings.iter().find_map(|w| match w {
+        isoflop::prediction::Warning::BeyondData { factor, axis } => Some((*factor, axis.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_query_below_the_data_warns() {
+    use isoflop::query::predict;
+    let h = ChinchillaHypothesis::hoffmann2022();
+    // Chinchilla's smallest digitised run has 5.73e7 parameters and 2.45e8 tokens
+    // (data::chinchilla::runs()): a 5M model on 100M tokens lies below both.
+    let p = predict(&h, "5M".parse().unwrap(), "100M".parse().unwrap(), 0.9).unwrap();
+    let (factor, axis) = beyond(&p).expect("no BeyondData warning below the data");
+    assert!(axis.contains("below"), "{axis}");
+    // 5.73e7 / 5e6 = 11.5 on parameters; 2.45e8 / 1e8 = 2.45 on tokens; compute:
+    // 1.40e18 / (6 * 5e6 * 1e8) = 467.
+    assert!((factor / (1.40e18 / 3e15) - 1.0).abs() < 1e-9, "{factor}");
+    assert!(!p.extrapolation.within_data());
+}
+
+#[test]
+fn a_corner_of_n_d_the_data_never_covered_warns() {
+    use isoflop::query::predict;
+    let h = ChinchillaHypothesis::hoffmann2022();
+    // 16B parameters on 300M tokens: N, D and C are each inside the runs' ranges, but
+    // D/N = 0.019 lies below every run's (lowest 0.036).
+    let p = predict(&h, "16B".parse().unwrap(), "300M".parse().unwrap(), 0.9).unwrap();
+    let (factor, axis) = beyond(&p).expect("no warning for an uncovered (N, D) corner");
+    assert_eq!(axis, "tokens per parameter (below the data)");
+    assert!((factor - 0.036 / (3e8 / 16e9)).abs() < 1e-9, "{factor}");
+}
+
+#[test]
+fn evidence_json_checks_its_ranges_and_reads_old_files() {
+    use isoflop::law::Evidence;
+    let old = r#"{"description": "d", "max_params": 1e9, "max_tokens": null, "max_flops": null}"#;
+    let ev: Evidence = serde_json::from_str(old).unwrap();
+    assert_eq!(ev.min_params, None);
+    let crossed = r#"{"description": "d", "max_params": 1e9, "max_tokens": null,
+        "max_flops": null, "min_params": 2e9}"#;
+    assert!(serde_json::from_str::<Evidence>(crossed).is_err());
+    let bad_ratio = r#"{"description": "d", "max_params": null, "max_tokens": null,
+        "max_flops": null, "min_tokens_per_param": -1.0}"#;
+    assert!(serde_json::from_str::<Evidence>(bad_ratio).is_err());
+}

@@ -21,22 +21,14 @@ use crate::data::chinchilla;
 use crate::data::run_table::RunTable;
 use crate::error::Result;
 use crate::law::{ChinchillaHypothesis, Evidence, Uncertainty};
-use crate::units::{Flops, Params, Tokens};
 
 /// The hypothesis id.
 pub const ID: &str = "chinchilla-besiroglu2024";
 
-/// Evidence ranges (largest N, D and C = 6ND) of `table`, with a description.
+/// Evidence ranges (smallest and largest N, D, C = 6ND and D/N) of `table`, with a
+/// description.
 pub fn evidence_of(table: &RunTable, description: impl Into<String>) -> Evidence {
-    let max = |f: &dyn Fn(&crate::data::run_table::Run) -> f64| {
-        table.iter().map(f).fold(0.0_f64, f64::max)
-    };
-    Evidence {
-        description: description.into(),
-        max_params: Params::new(max(&|r| r.n.get())).ok(),
-        max_tokens: Tokens::new(max(&|r| r.d.get())).ok(),
-        max_flops: Flops::new(max(&|r| 6.0 * r.n.get() * r.d.get())).ok(),
-    }
+    Evidence::of_runs(description, table.iter().map(|r| (r.n, r.d)))
 }
 
 /// Refits the bundled 240 replication runs and draws `bootstrap` refits seeded by `seed`.

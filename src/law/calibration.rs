@@ -263,6 +263,7 @@ impl<H: ?Sized + LossHypothesis> Calibrated<H> {
         }
 
         let inner_ev = inner.evidence();
+        let own = Evidence::of_runs("", points.iter().map(|p| (p.params, p.tokens)));
         let max_p = points.iter().map(|p| p.params).fold(None, max_opt);
         let max_t = points.iter().map(|p| p.tokens).fold(None, max_opt);
         let max_c = points
@@ -284,6 +285,26 @@ impl<H: ?Sized + LossHypothesis> Calibrated<H> {
                 .flatten()
                 .fold(None, max_opt),
             max_flops: [inner_ev.max_flops, max_c]
+                .into_iter()
+                .flatten()
+                .fold(None, max_opt),
+            min_params: [inner_ev.min_params, own.min_params]
+                .into_iter()
+                .flatten()
+                .fold(None, min_opt),
+            min_tokens: [inner_ev.min_tokens, own.min_tokens]
+                .into_iter()
+                .flatten()
+                .fold(None, min_opt),
+            min_flops: [inner_ev.min_flops, own.min_flops]
+                .into_iter()
+                .flatten()
+                .fold(None, min_opt),
+            min_tokens_per_param: [inner_ev.min_tokens_per_param, own.min_tokens_per_param]
+                .into_iter()
+                .flatten()
+                .fold(None, min_opt),
+            max_tokens_per_param: [inner_ev.max_tokens_per_param, own.max_tokens_per_param]
                 .into_iter()
                 .flatten()
                 .fold(None, max_opt),
@@ -332,6 +353,13 @@ impl<H: ?Sized + LossHypothesis> Calibrated<H> {
     pub fn residual_rms(&self) -> f64 {
         let n = self.residuals.len() as f64;
         (self.residuals.iter().map(|r| r * r).sum::<f64>() / n).sqrt()
+    }
+}
+
+fn min_opt<T: PartialOrd + Copy>(acc: Option<T>, x: T) -> Option<T> {
+    match acc {
+        Some(a) if a <= x => Some(a),
+        _ => Some(x),
     }
 }
 

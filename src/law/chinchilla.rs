@@ -198,6 +198,13 @@ fn chinchilla_evidence() -> Evidence {
         max_params: Some(Params::raw(1.62e10)),
         max_tokens: Some(Tokens::raw(3.18e11)),
         max_flops: Some(Flops::raw(1.30e22)),
+        // The smallest values and the D/N range of the same 245 digitised runs
+        // (`data::chinchilla::runs()`; computed from the bundled table by hand).
+        min_params: Some(Params::raw(5.73e7)),
+        min_tokens: Some(Tokens::raw(2.45e8)),
+        min_flops: Some(Flops::raw(1.40e18)),
+        min_tokens_per_param: Some(0.036),
+        max_tokens_per_param: Some(341.0),
     }
 }
 

@@ -73,7 +73,7 @@
 use super::{Caveat, Evidence, LossHypothesis, Uncertainty};
 use crate::data::curve::LossCurve;
 use crate::error::{check, Error, Result};
-use crate::units::{Flops, Params, Tokens};
+use crate::units::{Params, Tokens};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -597,17 +597,15 @@ impl Continuation {
 
         let params = curve.params();
         let last = tail.last_tokens();
-        let evidence = Evidence {
-            description: format!(
+        let evidence = Evidence::of_runs(
+            format!(
                 "{} training-loss curve, {n} points from {} to {} tokens",
                 curve.model(),
                 tail.first_tokens(),
                 last
             ),
-            max_params: Some(params),
-            max_tokens: Some(last),
-            max_flops: Flops::new(6.0 * params.get() * last.get()).ok(),
-        };
+            tail.tokens().map(|d| (params, d)),
+        );
         Ok(Continuation {
             form,
             model: curve.model().to_string(),
