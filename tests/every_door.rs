@@ -103,7 +103,11 @@ fn calibration_refuses_a_literal_point_with_a_nan_loss() {
         vec![good, bad],
         CalibrationMode::Offset,
     );
-    assert!(r.is_err(), "a NaN observed loss was accepted");
+    // Before, the NaN surfaced only as a non-finite offset; now the point is refused by
+    // name, as `CalibrationPoint::new` would.
+    let e = r.unwrap_err();
+    assert!(matches!(e, Error::InvalidValue { .. }), "{e}");
+    assert!(e.to_string().contains("observed loss"), "{e}");
 }
 
 #[test]
@@ -199,14 +203,16 @@ fn a_table_cell_with_usize_max_decimals_does_not_abort() {
 fn calibration_with_a_scale_refuses_predictions_that_differ_by_rounding() {
     use isoflop::law::calibration::{Calibrated, CalibrationMode};
     use isoflop::units::Params;
-    // Two model sizes one ulp apart: Hoffmann's law predicts losses ~1e-16 apart. Before,
-    // the scale came out ~1e15 with a residual RMS of 0, which looks like a perfect fit.
+    // Two model sizes 1e-12 apart (relative): Hoffmann's law predicts losses ~1e-14
+    // apart. Before, the scale came out ~1e13 with a residual RMS of 0, which looks like
+    // a perfect fit.
     let n = 7e9_f64;
-    let n2 = f64::from_bits(n.to_bits() + 1);
+    let n2 = n * (1.0 + 1e-12);
     let d = "1T".parse().unwrap();
     let points = vec![
-        CalibrationPoint::new(Params::new(n).unwrap(), d, 1.8).unwrap(),
-        CalibrationPoint::new(Params::new(n2).unwrap(), d, 1.9).unwrap(),
+        // The larger model has the lower loss, as the law says: a positive scale.
+        CalibrationPoint::new(Params::new(n).unwrap(), d, 1.9).unwrap(),
+        CalibrationPoint::new(Params::new(n2).unwrap(), d, 1.8).unwrap(),
     ];
     let r = Calibrated::fit(
         Box::new(ChinchillaHypothesis::hoffmann2022()),
