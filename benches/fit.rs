@@ -8,16 +8,15 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use isoflop::data::chinchilla;
-use isoflop::fit::objective::{ChinchillaObjective, Objective};
-use isoflop::fit::protocol::hoffmann_grid;
-use isoflop::fit::solver::{minimize, SolverOptions};
-use isoflop::fit::{bootstrap, fit_chinchilla, fit_kaplan, FitOptions};
+use isoflop::fit::{
+    bootstrap, fit_chinchilla, fit_kaplan, FitOptions, ProtocolObjective, Strategy,
+};
 use std::hint::black_box;
 use std::time::Duration;
 
 fn units(c: &mut Criterion) {
     let runs = chinchilla::replication_runs();
-    let objective = ChinchillaObjective::new(&runs);
+    let objective = ProtocolObjective::new(&runs).expect("bundled data");
     let x = [6.17, 7.67, 0.597, 0.347, 0.367];
     let mut g = [0.0; 5];
     c.bench_function("objective cost+gradient (240 runs)", |b| {
@@ -26,16 +25,14 @@ fn units(c: &mut Criterion) {
     c.bench_function("objective cost only (240 runs)", |b| {
         b.iter(|| objective.cost(black_box(&x)))
     });
-    let grid = hoffmann_grid();
-    let options = SolverOptions::default();
-    let starts: Vec<&Vec<f64>> = grid.iter().step_by(45).collect();
+    // `Strategy::Subset` runs L-BFGS from every 45th grid start on the calling thread
+    // (plus one polishing run and the curvature check).
+    let options = FitOptions {
+        strategy: Strategy::Subset { starts: 100 },
+        ..FitOptions::default()
+    };
     c.bench_function("L-BFGS, 100 grid starts, one thread", |b| {
-        b.iter(|| {
-            starts
-                .iter()
-                .map(|s| minimize(&objective, black_box(s), &options).cost)
-                .fold(f64::INFINITY, f64::min)
-        })
+        b.iter(|| fit_chinchilla(black_box(&runs), &options))
     });
 }
 

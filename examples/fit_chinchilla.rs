@@ -20,10 +20,7 @@
 
 use isoflop::data::chinchilla;
 use isoflop::data::run_table::RunTable;
-use isoflop::fit::objective::ChinchillaObjective;
-use isoflop::fit::protocol::hoffmann_grid;
-use isoflop::fit::solver::{minimize, SolverOptions};
-use isoflop::fit::{bootstrap, fit_chinchilla, Estimates, FitOptions, FitStatus};
+use isoflop::fit::{bootstrap, fit_chinchilla, Estimates, FitOptions, FitStatus, Strategy};
 use serde_json::json;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -245,31 +242,30 @@ fn run(args: &Args) -> isoflop::Result<Outcome> {
     Ok(Outcome::Converged)
 }
 
-/// L-BFGS from every (4500/k)-th grid start on one thread, for the SciPy comparison.
+/// L-BFGS from every (4500/k)-th grid start on one thread, for the SciPy comparison
+/// (`Strategy::Subset`; the time includes the final polish and curvature check, one more
+/// L-BFGS run).
 fn subset_timing(runs: &RunTable, k: usize, json: bool) -> isoflop::Result<()> {
-    runs.check_fittable(5)?;
-    let objective = ChinchillaObjective::new(runs);
-    let grid = hoffmann_grid();
-    let step = grid.len() / k;
-    let starts: Vec<&Vec<f64>> = grid.iter().step_by(step).take(k).collect();
-    let options = SolverOptions::default();
+    let options = FitOptions {
+        strategy: Strategy::Subset { starts: k },
+        ..FitOptions::default()
+    };
     let t0 = Instant::now();
-    let mut best = f64::INFINITY;
-    for s in &starts {
-        best = best.min(minimize(&objective, s, &options).cost);
-    }
+    let fit = fit_chinchilla(runs, &options)?;
     let secs = t0.elapsed().as_secs_f64();
+    let best = fit.objective;
+    let starts = fit.diagnostics.starts_tried;
     if json {
         println!(
             "{}",
-            json!({"starts": starts.len(), "seconds": secs, "per_start_ms": secs * 1e3 / starts.len() as f64, "best_objective": best})
+            json!({"starts": starts, "seconds": secs, "per_start_ms": secs * 1e3 / starts as f64, "best_objective": best})
         );
     } else {
         println!(
             "{} starts on one thread: {:.1} ms ({:.3} ms per start); best objective {best:.10e}",
-            starts.len(),
+            starts,
             secs * 1e3,
-            secs * 1e3 / starts.len() as f64
+            secs * 1e3 / starts as f64
         );
     }
     Ok(())

@@ -12,11 +12,13 @@ use std::fmt;
 /// How far a prediction reaches beyond the data behind its hypothesis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Extrapolation {
-    /// The largest ratio of the query to the data's maximum, over the axes the
-    /// data describes (tokens, compute, parameters); <= 1 means within the data.
+    /// The largest ratio of the query to the data's maximum, or of the data's minimum
+    /// to the query, over the axes the data describes (tokens, compute, parameters,
+    /// tokens per parameter); <= 1 means within the data.
     pub factor: f64,
-    /// The axis that gave `factor`: "tokens", "compute" or "parameters"
-    /// ("none" when the evidence has no ranges).
+    /// The axis that gave `factor`: "tokens", "compute", "parameters" or "tokens per
+    /// parameter", with " (below the data)" when the query lies below the data's
+    /// minimum ("none" when the evidence has no ranges).
     pub axis: String,
     /// E.g. "13.6x the longest observed run (1.0T tokens)".
     pub description: String,

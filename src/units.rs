@@ -2,8 +2,12 @@
 //! energy, emissions and money.
 //!
 //! Every quantity is a distinct type wrapping one `f64` in a fixed base unit.
-//! Constructors validate (finite and > 0), parsing accepts the way the field
-//! writes numbers, and `Display` prints them that way:
+//! Constructors validate (finite and > 0) and say their unit where the type does not
+//! (`Energy::from_mwh`, `TimeSpan::from_days`, `Emissions::from_tonnes`); parsing
+//! accepts the way the field writes numbers, magnitude letters in either case
+//! ("6.7b" and "6.7B", "1.4t" and "1.4T"); and whatever `Display` prints parses back
+//! to the same value within the printed precision ("449 MWh", "21.3 days",
+//! "173 tCO2eq", "$1,234,567"):
 //!
 //! ```
 //! use isoflop::units::{Params, Tokens, Flops, GpuHours};
@@ -31,15 +35,16 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// Magnitude suffixes the field uses: K (thousand), M (million), B or G (billion),
-/// T (trillion), P (quadrillion).
+/// Magnitude suffixes the field uses, in either case: k (thousand), m (million),
+/// b or g (billion), t (trillion), p (quadrillion). "6.7b" and "1.4t" read as "6.7B"
+/// and "1.4T".
 fn magnitude(c: char) -> Option<f64> {
-    match c {
-        'k' | 'K' => Some(1e3),
-        'M' => Some(1e6),
-        'B' | 'G' | 'b' => Some(1e9),
-        'T' => Some(1e12),
-        'P' => Some(1e15),
+    match c.to_ascii_lowercase() {
+        'k' => Some(1e3),
+        'm' => Some(1e6),
+        'b' | 'g' => Some(1e9),
+        't' => Some(1e12),
+        'p' => Some(1e15),
         _ => None,
     }
 }
@@ -67,23 +72,32 @@ fn strip_commas(s: &str) -> std::result::Result<String, String> {
     }
 }
 
-/// Parses "6.7B", "65.2e9", "5.48e23", "82,432", "1.4 T" into a plain number.
-/// `units` are case-insensitive unit words that may follow (longest first).
-pub(crate) fn parse_number(what: &'static str, input: &str, units: &[&str]) -> Result<f64> {
+/// Parses "6.7B", "65.2e9", "5.48e23", "82,432", "1.4 T", "449 MWh" into a number in the
+/// base unit. `units` are case-insensitive unit words that may follow, each with the
+/// factor to the base unit; the first that matches wins (list longer words first).
+/// A leading `$` is accepted when `$` is one of the units.
+pub(crate) fn parse_number(what: &'static str, input: &str, units: &[(&str, f64)]) -> Result<f64> {
     let err = |reason: String| Error::Parse {
         what,
         input: input.to_string(),
         reason,
     };
     let mut s = input.trim().to_string();
+    if units.iter().any(|u| u.0 == "$") {
+        if let Some(rest) = s.strip_prefix('$') {
+            s = rest.trim_start().to_string();
+        }
+    }
     if s.is_empty() {
         return Err(err("empty string".into()));
     }
     let lower = s.to_ascii_lowercase();
-    for u in units {
+    let mut unit_factor = 1.0;
+    for &(u, factor) in units {
         if lower.ends_with(u) && lower.len() > u.len() {
             s.truncate(s.len() - u.len());
             s = s.trim_end().to_string();
+            unit_factor = factor;
             break;
         }
     }
@@ -103,33 +117,56 @@ pub(crate) fn parse_number(what: &'static str, input: &str, units: &[&str]) -> R
     {
         return Err(err(format!(
             "expected a number such as 6.7B, 1.4T, 65.2e9 or 5.48e23{}",
-            if units.is_empty() {
-                String::new()
-            } else {
-                format!(", optionally followed by {:?}", units[0])
+            match units.first() {
+                None => String::new(),
+                Some(u) => format!(", optionally followed by {:?}", u.0),
             }
         )));
     }
     let v: f64 = s
         .parse()
         .map_err(|_| err("not a valid decimal number".into()))?;
-    let v = v * scale;
+    let v = v * scale * unit_factor;
     if !v.is_finite() || v <= 0.0 {
         return Err(err(format!("the value must be finite and > 0, got {v}")));
     }
     Ok(v)
 }
 
-/// Formats with 3 significant digits, trailing zeros trimmed: 6.74, 1.4, 65.2, 312.
+/// "1.23e-5": scientific notation with 3 significant digits, trailing zeros trimmed.
+fn sci3(x: f64) -> String {
+    let s = format!("{x:.2e}");
+    match s.split_once('e') {
+        Some((m, e)) => format!("{}e{e}", trim_zeros(m.to_string())),
+        None => s,
+    }
+}
+
+/// Formats with 3 significant digits, trailing zeros trimmed: 6.74, 1.4, 65.2, 312;
+/// below 0.01 or from 10⁶ on, in scientific notation ("1.2e-5", "3.4e7"), so that
+/// every positive value prints as a positive number.
 fn sig3(x: f64) -> String {
+    if !(0.01..1e6).contains(&x) {
+        return sci3(x);
+    }
     let decimals = if x >= 100.0 {
         0
     } else if x >= 10.0 {
         1
-    } else {
+    } else if x >= 1.0 {
         2
+    } else if x >= 0.1 {
+        3
+    } else {
+        4
     };
-    trim_zeros(format!("{x:.decimals$}"))
+    let s = trim_zeros(format!("{x:.decimals$}"));
+    // Rounding may carry to the next decade ("9.999" -> "10"): still 3 significant digits.
+    if s == "1000000" {
+        sci3(x)
+    } else {
+        s
+    }
 }
 
 fn trim_zeros(s: String) -> String {
@@ -140,8 +177,15 @@ fn trim_zeros(s: String) -> String {
     }
 }
 
-/// "6.74B", "1.4T", "350M", "82.4K", "512". Precision overrides the mantissa's decimals.
+/// "6.74B", "1.4T", "350M", "82.4K", "512", "0.5"; from 10¹⁸ on "1.2e20". Precision
+/// overrides the mantissa's decimals.
 fn fmt_count(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if x >= 1e18 {
+        return match f.precision() {
+            Some(p) => write!(f, "{x:.p$e}"),
+            None => f.write_str(&sci3(x)),
+        };
+    }
     let (div, suffix) = if x >= 1e15 {
         (1e15, "P")
     } else if x >= 1e12 {
@@ -178,25 +222,23 @@ fn fmt_count(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 
 /// "5.48e23" (3 significant digits by default; precision sets the mantissa's decimals).
 fn fmt_sci(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-    let p = f.precision().unwrap_or(2);
-    let s = format!("{x:.p$e}");
-    match s.split_once('e') {
-        Some((m, e)) if f.precision().is_none() => write!(f, "{}e{e}", trim_zeros(m.to_string())),
-        _ => f.write_str(&s),
+    match f.precision() {
+        Some(p) => write!(f, "{x:.p$e}"),
+        None => f.write_str(&sci3(x)),
     }
 }
 
-/// "82,432", "1,022,362", or "3.5" below 100.
+/// "82,432", "1,022,362", "3.5" below 100 (3 significant digits), "1.23e15" from 10¹⁵ on.
 fn fmt_grouped(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     if let Some(p) = f.precision() {
         return write!(f, "{x:.p$}");
     }
     if x < 100.0 {
-        return f.write_str(&trim_zeros(format!("{x:.1}")));
+        return f.write_str(&sig3(x));
     }
     let r = x.round();
     if r >= 1e15 {
-        return write!(f, "{}", trim_zeros(format!("{r:.3e}")));
+        return f.write_str(&sci3(r));
     }
     let digits = format!("{r:.0}");
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
@@ -212,7 +254,7 @@ fn fmt_grouped(x: f64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 macro_rules! quantity {
     (
         $(#[$doc:meta])*
-        $name:ident, what: $what:literal, base: $base:literal, units: [$($unit:literal),*],
+        $name:ident, what: $what:literal, base: $base:literal, units: [$($unit:expr),*],
         debug_unit: $debug_unit:literal,
         display: |$x:ident, $f:ident| $display:expr
     ) => {
@@ -326,7 +368,7 @@ quantity!(
     /// A parameter count N (all parameters, embeddings included, unless a law says otherwise).
     /// Prints as "6.74B".
     Params, what: "parameter count", base: "parameters",
-    units: ["parameters", "params", "param"],
+    units: [("parameters", 1.0), ("params", 1.0), ("param", 1.0)],
     debug_unit: " params",
     display: |x, f| fmt_count(x, f)
 );
@@ -334,7 +376,7 @@ quantity!(
 quantity!(
     /// A number of training tokens D. Prints as "1.4T".
     Tokens, what: "token count", base: "tokens",
-    units: ["tokens", "token", "tok"],
+    units: [("tokens", 1.0), ("token", 1.0), ("tok", 1.0)],
     debug_unit: " tokens",
     display: |x, f| fmt_count(x, f)
 );
@@ -342,7 +384,7 @@ quantity!(
 quantity!(
     /// An amount of floating-point operations C (training or inference). Prints as "5.48e23".
     Flops, what: "FLOP count", base: "FLOPs",
-    units: ["flops", "flop"],
+    units: [("flops", 1.0), ("flop", 1.0)],
     debug_unit: " FLOPs",
     display: |x, f| fmt_sci(x, f)
 );
@@ -351,7 +393,7 @@ quantity!(
     /// A rate of floating-point operations, e.g. an accelerator's dense peak.
     /// Prints as "3.12e14 FLOP/s"; parses "312T", "312 TFLOP/s" or "3.12e14".
     FlopsPerSecond, what: "FLOP/s rate", base: "FLOP/s",
-    units: ["flop/s", "flops/s", "flops", "flop"],
+    units: [("flop/s", 1.0), ("flops/s", 1.0), ("flops", 1.0), ("flop", 1.0)],
     debug_unit: "",
     display: |x, f| { fmt_sci(x, f)?; f.write_str(" FLOP/s") }
 );
@@ -359,24 +401,39 @@ quantity!(
 quantity!(
     /// Accelerator-hours (one GPU busy for one hour is 1 GPU-h). Prints as "82,432 GPU-h".
     GpuHours, what: "GPU-hour count", base: "GPU-hours",
-    units: ["gpu-hours", "gpu hours", "gpu-hour", "gpu-h", "gpuh", "h"],
+    units: [
+        ("gpu-hours", 1.0), ("gpu hours", 1.0), ("gpu-hour", 1.0), ("gpu-h", 1.0), ("gpuh", 1.0),
+        ("h", 1.0)
+    ],
     debug_unit: "",
     display: |x, f| { fmt_grouped(x, f)?; f.write_str(" GPU-h") }
 );
 
 quantity!(
-    /// A span of wall-clock time. Prints in days ("21.3 days") or hours below a day.
+    /// A span of wall-clock time. Prints in days ("21.3 days"), in hours below a day
+    /// ("5.0 hours") and in seconds below an hour ("90 seconds"); parses all three back,
+    /// and "21 d", "5 h", "30 min", "90 s". Build it with [`TimeSpan::from_days`],
+    /// [`TimeSpan::from_hours`] or [`TimeSpan::from_seconds`].
     TimeSpan, what: "time span", base: "seconds",
-    units: ["seconds", "second", "s"],
+    units: [
+        ("seconds", 1.0), ("second", 1.0), ("minutes", 60.0), ("minute", 60.0),
+        ("hours", 3600.0), ("hour", 3600.0), ("days", 86_400.0), ("day", 86_400.0),
+        ("secs", 1.0), ("mins", 60.0), ("hrs", 3600.0), ("sec", 1.0), ("min", 60.0), ("hr", 3600.0),
+        ("s", 1.0), ("h", 3600.0), ("d", 86_400.0)
+    ],
     debug_unit: "",
     display: |x, f| {
-        let days = x / 86_400.0;
-        if days >= 1.0 {
-            let p = f.precision().unwrap_or(1);
-            write!(f, "{days:.p$} days")
+        let (value, unit) = if x >= 86_400.0 {
+            (x / 86_400.0, "days")
+        } else if x >= 3600.0 {
+            (x / 3600.0, "hours")
         } else {
-            let p = f.precision().unwrap_or(1);
-            write!(f, "{:.p$} hours", x / 3600.0)
+            (x, "seconds")
+        };
+        match f.precision() {
+            Some(p) => write!(f, "{value:.p$} {unit}"),
+            None if unit == "seconds" || value >= 1e6 => write!(f, "{} {unit}", sig3(value)),
+            None => write!(f, "{value:.1} {unit}"),
         }
     }
 );
@@ -384,15 +441,17 @@ quantity!(
 quantity!(
     /// Electrical power. Prints as "400 W".
     Watts, what: "power", base: "watts",
-    units: ["watts", "watt", "w"],
+    units: [("watts", 1.0), ("watt", 1.0), ("w", 1.0)],
     debug_unit: "",
     display: |x, f| { fmt_grouped(x, f)?; f.write_str(" W") }
 );
 
 quantity!(
-    /// Energy. Base unit joules; prints in MWh ("449 MWh").
+    /// Energy. Base unit joules; prints in MWh ("449 MWh") and parses it back, as well as
+    /// "12 kWh", "1.2 GWh" and "3.6e9 J". Build it with [`Energy::from_mwh`],
+    /// [`Energy::from_kwh`] or [`Energy::from_joules`].
     Energy, what: "energy", base: "joules",
-    units: ["joules", "joule", "j"],
+    units: [("joules", 1.0), ("joule", 1.0), ("wh", 3600.0), ("j", 1.0)],
     debug_unit: "",
     display: |x, f| {
         let mwh = x / 3.6e9;
@@ -404,9 +463,14 @@ quantity!(
 );
 
 quantity!(
-    /// Greenhouse-gas emissions in kilograms of CO2-equivalent; prints in tonnes ("173 tCO2eq").
+    /// Greenhouse-gas emissions in kilograms of CO2-equivalent; prints in tonnes ("173 tCO2eq")
+    /// and parses it back, as well as "500 kg" or "2 tonnes". Build it with
+    /// [`Emissions::from_tonnes`] or [`Emissions::from_kg`].
     Emissions, what: "emissions amount", base: "kg CO2eq",
-    units: ["kgco2eq", "kg"],
+    units: [
+        ("kgco2eq", 1.0), ("kgco2e", 1.0), ("tco2eq", 1000.0), ("tco2e", 1000.0),
+        ("tonnes", 1000.0), ("tonne", 1000.0), ("kg", 1.0)
+    ],
     debug_unit: "",
     display: |x, f| {
         let t = x / 1000.0;
@@ -418,14 +482,22 @@ quantity!(
 );
 
 quantity!(
-    /// Money in US dollars. Prints as "$1,234,567".
+    /// Money in US dollars. Prints as "$1,234,567"; parses that back, and "1.2M USD".
     Usd, what: "amount of money", base: "US dollars",
-    units: ["usd", "$"],
+    units: [("usd", 1.0), ("$", 1.0)],
     debug_unit: "",
     display: |x, f| { f.write_str("$")?; fmt_grouped(x, f) }
 );
 
 impl TimeSpan {
+    /// From seconds (the base unit; the same as [`TimeSpan::new`]).
+    pub fn from_seconds(seconds: f64) -> Result<Self> {
+        check::positive("time span (seconds)", seconds).map(TimeSpan)
+    }
+    /// In seconds.
+    pub fn seconds(self) -> f64 {
+        self.0
+    }
     /// From hours.
     pub fn from_hours(hours: f64) -> Result<Self> {
         check::positive("time span (hours)", hours)?;
@@ -447,6 +519,14 @@ impl TimeSpan {
 }
 
 impl Energy {
+    /// From joules (the base unit; the same as [`Energy::new`]).
+    pub fn from_joules(joules: f64) -> Result<Self> {
+        check::positive("energy (joules)", joules).map(Energy)
+    }
+    /// In joules.
+    pub fn joules(self) -> f64 {
+        self.0
+    }
     /// From kilowatt-hours.
     pub fn from_kwh(kwh: f64) -> Result<Self> {
         check::positive("energy (kWh)", kwh)?;
@@ -468,6 +548,14 @@ impl Energy {
 }
 
 impl Emissions {
+    /// From kilograms of CO2-equivalent (the base unit; the same as [`Emissions::new`]).
+    pub fn from_kg(kg: f64) -> Result<Self> {
+        check::positive("emissions (kg CO2eq)", kg).map(Emissions)
+    }
+    /// In kilograms of CO2-equivalent.
+    pub fn kg(self) -> f64 {
+        self.0
+    }
     /// From tonnes of CO2-equivalent.
     pub fn from_tonnes(t: f64) -> Result<Self> {
         check::positive("emissions (tonnes)", t)?;

@@ -35,11 +35,41 @@ use std::io::Read;
 use std::path::Path;
 
 /// The loss curve of one model: training loss (nats/token) against tokens seen.
+///
+/// Deserialising goes through [`LossCurve::new`]: a saved curve with no points, a
+/// non-positive or non-finite loss, or one token count with two losses is an error, and
+/// unsorted points come back sorted.
+///
+/// ```
+/// use isoflop::data::curve::LossCurve;
+/// let ok = r#"{"model": "m", "params": 1e9, "points": [[2e9, 2.5], [1e9, 2.9]]}"#;
+/// let c: LossCurve = serde_json::from_str(ok)?;
+/// assert_eq!(c.last_tokens().get(), 2e9); // the largest, whatever the file's order
+/// let bad = r#"{"model": "m", "params": 1e9, "points": [[1e9, -2.9]]}"#;
+/// assert!(serde_json::from_str::<LossCurve>(bad).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawLossCurve")]
 pub struct LossCurve {
     model: String,
     params: Params,
     points: Vec<(Tokens, f64)>,
+}
+
+/// Serde form of [`LossCurve`], checked on the way in by [`LossCurve::new`].
+#[derive(Deserialize)]
+struct RawLossCurve {
+    model: String,
+    params: Params,
+    points: Vec<(Tokens, f64)>,
+}
+
+impl TryFrom<RawLossCurve> for LossCurve {
+    type Error = Error;
+    fn try_from(r: RawLossCurve) -> Result<Self> {
+        LossCurve::new(r.model, r.params, r.points)
+    }
 }
 
 impl LossCurve {

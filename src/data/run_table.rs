@@ -26,13 +26,18 @@
 use crate::error::{Error, Result};
 use crate::units::{Flops, Params, Tokens};
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 #[cfg(feature = "csv")]
 use std::io::Read;
 #[cfg(feature = "csv")]
 use std::path::Path;
 
 /// One training run: N parameters trained on D tokens reached `loss` (nats/token).
-#[derive(Debug, Clone, Copy, PartialEq)]
+///
+/// The fields are public to read. [`Run::new`], deserialising and [`RunTable::new`]
+/// check the loss (finite and > 0), so a NaN written into a literal stops at the table.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawRun")]
 pub struct Run {
     /// Model size N (all parameters, as in Hoffmann et al. 2022).
     pub n: Params,
@@ -42,7 +47,40 @@ pub struct Run {
     pub loss: f64,
 }
 
+/// Serde form of [`Run`], checked on the way in.
+#[derive(Deserialize)]
+struct RawRun {
+    n: Params,
+    d: Tokens,
+    loss: f64,
+}
+
+impl TryFrom<RawRun> for Run {
+    type Error = Error;
+    fn try_from(r: RawRun) -> Result<Self> {
+        Run::new(r.n, r.d, r.loss)
+    }
+}
+
 impl Run {
+    /// A run of `n` parameters on `d` tokens that reached `loss` (nats/token).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] if the loss is not finite and > 0.
+    ///
+    /// # Examples
+    /// ```
+    /// use isoflop::data::run_table::Run;
+    /// let run = Run::new("1B".parse()?, "20B".parse()?, 2.6)?;
+    /// assert_eq!(run.loss, 2.6);
+    /// assert!(Run::new("1B".parse()?, "20B".parse()?, f64::NAN).is_err());
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn new(n: Params, d: Tokens, loss: f64) -> Result<Run> {
+        crate::error::check::positive("final loss of a run (nats/token)", loss)?;
+        Ok(Run { n, d, loss })
+    }
+
     /// A run from raw numbers, validated. `index` only labels the error message.
     fn checked(index: usize, n: f64, d: f64, loss: f64) -> Result<Run> {
         let bad = |what: &str, v: f64| Error::InvalidInput {
@@ -71,9 +109,24 @@ impl Run {
 ///
 /// Whether a table is enough for a given fit (enough runs, more than one model
 /// size) is checked by [`RunTable::check_fittable`], which the fitters call.
-#[derive(Debug, Clone, PartialEq)]
+/// Deserialising goes through [`RunTable::new`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawRunTable")]
 pub struct RunTable {
     runs: Vec<Run>,
+}
+
+/// Serde form of [`RunTable`], checked on the way in.
+#[derive(Deserialize)]
+struct RawRunTable {
+    runs: Vec<Run>,
+}
+
+impl TryFrom<RawRunTable> for RunTable {
+    type Error = Error;
+    fn try_from(r: RawRunTable) -> Result<Self> {
+        RunTable::new(r.runs)
+    }
 }
 
 fn empty() -> Error {
@@ -84,10 +137,18 @@ fn empty() -> Error {
 }
 
 impl RunTable {
-    /// A table from validated runs. Errors if `runs` is empty.
+    /// A table of runs.
+    ///
+    /// # Errors
+    /// [`Error::InsufficientData`] if `runs` is empty; [`Error::NotApplicable`] naming
+    /// the run if one has a loss that is not finite and > 0 (the fields of [`Run`] are
+    /// public, so a literal can hold one).
     pub fn new(runs: Vec<Run>) -> Result<RunTable> {
         if runs.is_empty() {
             return Err(empty());
+        }
+        for (i, r) in runs.iter().enumerate() {
+            Run::checked(i, r.n.get(), r.d.get(), r.loss)?;
         }
         Ok(RunTable { runs })
     }

@@ -136,7 +136,8 @@ fn law_values(l: &ChinchillaLaw) -> [f64; 5] {
 ///
 /// [`Error::NotApplicable`] if `fit` was not made on `table` (its
 /// [`FitResult::table_fingerprint`] differs from [`RunTable::fingerprint`]): a bootstrap
-/// belongs to its fit. [`Error::InsufficientData`] if `replicates` is 0 or the table is
+/// belongs to its fit. [`Error::InsufficientData`] if `replicates` is 0, [`Error::InvalidValue`]
+/// if it is above [`MAX_DRAWS`](crate::band::MAX_DRAWS); [`Error::InsufficientData`] if the table is
 /// too small to fit; [`Error::NonIdentifiable`] if every refit fails.
 ///
 /// ```
@@ -167,6 +168,8 @@ pub fn bootstrap_with(
     seed: u64,
     options: &SolverOptions,
 ) -> Result<Bootstrap> {
+    crate::band::check_draw_count("number of bootstrap replicates", replicates)?;
+    options.check()?;
     if replicates == 0 {
         return Err(Error::InsufficientData {
             what: "a bootstrap",

@@ -3,7 +3,7 @@
 //! L(N, D) = [(N_c / N)^(α_N / α_D) + D_c / D]^α_D (arXiv:2001.08361, Eq. 1.5; published
 //! fit, Table 2: α_N = 0.076, α_D = 0.103, N_c = 6.4e13, D_c = 1.8e13, with N counting
 //! non-embedding parameters). Fitted with the same Huber-on-log-loss objective
-//! ([`KaplanObjective`]) and L-BFGS from a grid of 256 starts: ln N_c, ln D_c ∈ {20, 25, 30, 35},
+//! and L-BFGS from a grid of 256 starts: ln N_c, ln D_c ∈ {20, 25, 30, 35},
 //! α_N, α_D ∈ {0.05, 0.1, 0.2, 0.4}, keeping the best.
 //!
 //! ```

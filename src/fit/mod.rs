@@ -4,9 +4,9 @@
 //! |---|---|
 //! | [`approach1`] | Hoffmann et al. 2022's Approach 1: the envelope of minimum loss per compute |
 //! | [`approach2`] | Approach 2: a parabola per isoFLOP budget, then power laws of its minimum |
-//! | [`objective`] | the problems: Huber-on-log-loss cost and analytic gradient (Chinchilla, Kaplan) |
-//! | [`solver`] | the local solver: L-BFGS (argmin) with a one-pass cost+gradient cache |
-//! | [`multistart`] | many starts in parallel, keep the best; or screen the starts, refine the best few |
+//! | `objective` (internal) | the problems: Huber-on-log-loss cost and analytic gradient (Chinchilla, Kaplan) |
+//! | `solver` (internal; its settings are [`SolverOptions`]) | the local solver: L-BFGS (argmin) with a one-pass cost+gradient cache |
+//! | `multistart` (internal) | many starts in parallel, keep the best; or screen the starts, refine the best few |
 //! | [`protocol`] | Hoffmann et al. 2022's grid protocol for the Chinchilla law; fit status and diagnostics |
 //! | [`varpro`] | variable projection: (E, A, B) solved for fixed (α, β), a 2-D search |
 //! | [`methods`] | every method on one sweep, side by side, with bands and the spread between them |
@@ -36,12 +36,13 @@ pub mod bootstrap;
 pub mod hypothesis;
 pub mod kaplan;
 pub mod methods;
-pub mod multistart;
-pub mod objective;
+pub(crate) mod multistart;
+pub(crate) mod objective;
 pub mod protocol;
+mod protocol_objective;
 pub mod replication;
 pub mod schedule_law;
-pub mod solver;
+pub(crate) mod solver;
 pub mod varpro;
 
 pub use bootstrap::{bootstrap, Bootstrap, Estimates};
@@ -49,3 +50,5 @@ pub use hypothesis::fit_hypothesis;
 pub use kaplan::{fit_kaplan, KaplanFit};
 pub use methods::{compare_methods, MethodComparison, MethodOptions};
 pub use protocol::{fit_chinchilla, FitOptions, FitResult, FitStatus, Strategy};
+pub use protocol_objective::ProtocolObjective;
+pub use solver::SolverOptions;

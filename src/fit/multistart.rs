@@ -75,6 +75,21 @@ pub fn minimize_all<O: Objective + ?Sized>(
     pick_best(starts.len(), starts.len(), results)
 }
 
+/// L-BFGS from every start, one after another on the calling thread; `None` if every
+/// start failed.
+pub fn minimize_sequential<O: Objective + ?Sized>(
+    objective: &O,
+    starts: &[Vec<f64>],
+    options: &SolverOptions,
+) -> Option<MultiStart> {
+    let results: Vec<(usize, LocalMinimum)> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, minimize(objective, s, options)))
+        .collect();
+    pick_best(starts.len(), starts.len(), results)
+}
+
 /// Screens every start by its objective value, then runs L-BFGS from the `refine` lowest
 /// (skipping exact duplicates of the cost, which are symmetric copies of one start);
 /// `None` if every refined start failed.

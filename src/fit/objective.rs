@@ -14,13 +14,8 @@ use crate::fast_math;
 /// The Huber threshold δ of Hoffmann et al. 2022 (App. D.2): 10⁻³.
 pub const HUBER_DELTA: f64 = 1e-3;
 
-/// Huber loss of residual `r` and its derivative: ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond.
-///
-/// ```
-/// use isoflop::fit::objective::huber;
-/// assert_eq!(huber(0.0005, 1e-3), (0.5 * 0.0005 * 0.0005, 0.0005));
-/// assert_eq!(huber(-0.01, 1e-3), (1e-3 * (0.01 - 0.5e-3), -1e-3));
-/// ```
+/// Huber loss of residual `r` and its derivative: ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond
+/// (tested in `tests::huber_matches_its_definition`).
 #[inline]
 pub fn huber(r: f64, delta: f64) -> (f64, f64) {
     if r.abs() <= delta {
@@ -75,6 +70,7 @@ impl LogData {
     }
 
     /// Whether there are no runs.
+    #[allow(dead_code)] // the `len` convention
     pub fn is_empty(&self) -> bool {
         self.ln_loss.is_empty()
     }
@@ -119,16 +115,7 @@ impl LogData {
 
 /// The Chinchilla objective in the LSE parameterisation of Hoffmann et al. 2022 (App. D.2):
 /// ln L̂ = LSE(a − α ln N, b − β ln D, e), parameters `x = [a, b, e, alpha, beta]`
-/// with A = eᵃ, B = eᵇ, E = eᵉ.
-///
-/// ```
-/// use isoflop::fit::objective::{ChinchillaObjective, Objective};
-/// use isoflop::data::chinchilla;
-/// let obj = ChinchillaObjective::new(&chinchilla::replication_runs());
-/// let mut g = [0.0; 5];
-/// let c = obj.cost_grad(&[6.17, 7.67, 0.597, 0.347, 0.367], &mut g);
-/// assert!(c > 0.0 && c < 2e-3);
-/// ```
+/// with A = eᵃ, B = eᵇ, E = eᵉ (tested in `tests::objective_is_small_at_the_replication_fit`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChinchillaObjective {
     data: LogData,
@@ -458,6 +445,22 @@ impl Objective for KaplanObjective {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn huber_matches_its_definition() {
+        use super::huber;
+        assert_eq!(huber(0.0005, 1e-3), (0.5 * 0.0005 * 0.0005, 0.0005));
+        assert_eq!(huber(-0.01, 1e-3), (1e-3 * (0.01 - 0.5e-3), -1e-3));
+    }
+
+    #[test]
+    fn objective_is_small_at_the_replication_fit() {
+        use super::{ChinchillaObjective, Objective};
+        let obj = ChinchillaObjective::new(&crate::data::chinchilla::replication_runs());
+        let mut g = [0.0; 5];
+        let c = obj.cost_grad(&[6.17, 7.67, 0.597, 0.347, 0.367], &mut g);
+        assert!(c > 0.0 && c < 2e-3);
+    }
+
     use super::*;
 
     fn table() -> RunTable {

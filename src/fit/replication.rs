@@ -25,10 +25,10 @@ use crate::law::{ChinchillaHypothesis, Evidence, Uncertainty};
 /// The hypothesis id.
 pub const ID: &str = "chinchilla-besiroglu2024";
 
-/// Evidence ranges (largest N, D and C = 6ND) of `table`, with a description
-/// (the same as [`Evidence::of_runs`]).
+/// Evidence ranges (smallest and largest N, D, C = 6ND and D/N) of `table`, with a
+/// description.
 pub fn evidence_of(table: &RunTable, description: impl Into<String>) -> Evidence {
-    Evidence::of_runs(table, description)
+    Evidence::of_runs(description, table.iter().map(|r| (r.n, r.d)))
 }
 
 /// Refits the bundled 240 replication runs and draws `bootstrap` refits seeded by `seed`.

@@ -49,6 +49,27 @@ impl Default for SolverOptions {
 }
 
 impl SolverOptions {
+    /// The largest L-BFGS memory accepted (correction pairs; 5 to 20 is usual).
+    pub const MAX_MEMORY: usize = 1000;
+
+    /// Checks the settings: memory in 1..=[`SolverOptions::MAX_MEMORY`], tolerances
+    /// finite and >= 0.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`](crate::Error::InvalidValue) naming the setting.
+    pub fn check(&self) -> crate::Result<()> {
+        if self.memory == 0 || self.memory > Self::MAX_MEMORY {
+            return Err(crate::Error::InvalidValue {
+                what: "L-BFGS memory (correction pairs)",
+                value: self.memory as f64,
+                allowed: "must be between 1 and 1,000",
+            });
+        }
+        crate::error::check::non_negative("L-BFGS gradient tolerance", self.grad_tol)?;
+        crate::error::check::non_negative("L-BFGS cost tolerance", self.cost_tol)?;
+        Ok(())
+    }
+
     /// The looser settings a multi-start sweep runs each start to before the best is
     /// polished: gradient norm 10⁻⁷ and cost change 10⁻¹³ (never tighter than `self`).
     pub fn sweep(&self) -> SolverOptions {
@@ -206,6 +227,15 @@ pub fn minimize<O: Objective + ?Sized>(
     start: &[f64],
     options: &SolverOptions,
 ) -> LocalMinimum {
+    if start.len() != objective.dim() || options.check().is_err() {
+        return LocalMinimum {
+            x: start.to_vec(),
+            cost: f64::NAN,
+            grad_norm: f64::NAN,
+            iterations: 0,
+            stop: SolverStop::Failed,
+        };
+    }
     // The laws' dimensions on the stack (no allocation per L-BFGS operation), others on the heap.
     match objective.dim() {
         5 if start.len() == 5 => minimize_s5(objective, start, options),

@@ -48,7 +48,11 @@ use crate::units::{Params, Tokens};
 use serde::{Deserialize, Serialize};
 
 /// An observed final loss (nats/token) of a model of `params` trained on `tokens`.
+///
+/// The fields are public to read; [`CalibrationPoint::new`], deserialising and
+/// [`Calibrated::fit`] all check that the loss is finite and > 0.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawCalibrationPoint")]
 pub struct CalibrationPoint {
     /// Model size.
     pub params: Params,
@@ -56,6 +60,21 @@ pub struct CalibrationPoint {
     pub tokens: Tokens,
     /// Observed loss, nats/token.
     pub loss: f64,
+}
+
+/// Serde form of [`CalibrationPoint`], checked on the way in.
+#[derive(Deserialize)]
+struct RawCalibrationPoint {
+    params: Params,
+    tokens: Tokens,
+    loss: f64,
+}
+
+impl TryFrom<RawCalibrationPoint> for CalibrationPoint {
+    type Error = Error;
+    fn try_from(r: RawCalibrationPoint) -> Result<Self> {
+        CalibrationPoint::new(r.params, r.tokens, r.loss)
+    }
 }
 
 impl CalibrationPoint {
@@ -115,9 +134,14 @@ pub fn tail_points(curve: &LossCurve, start: Tokens) -> Result<Vec<CalibrationPo
 pub enum CalibrationMode {
     /// A constant offset c (needs >= 1 point).
     Offset,
-    /// A scale s > 0 and an offset c (needs >= 2 points with different predictions).
+    /// A scale s > 0 and an offset c (needs >= 2 points whose predictions spread by more
+    /// than [`MIN_RELATIVE_SPREAD`] of their mean).
     OffsetAndScale,
 }
+
+/// The smallest standard deviation of the predictions, relative to their mean, from which
+/// [`CalibrationMode::OffsetAndScale`] fits a scale: 10⁻⁶.
+pub const MIN_RELATIVE_SPREAD: f64 = 1e-6;
 
 /// Least-squares map (scale, offset) of `pred` onto `obs`.
 fn fit_map(mode: CalibrationMode, pred: &[f64], obs: &[f64]) -> Result<(f64, f64)> {
@@ -131,6 +155,18 @@ fn fit_map(mode: CalibrationMode, pred: &[f64], obs: &[f64]) -> Result<(f64, f64
             for (p, o) in pred.iter().zip(obs) {
                 spp += (p - mp) * (p - mp);
                 spo += (p - mp) * (o - mo);
+            }
+            // A spread of the predictions at the level of rounding cannot determine a scale:
+            // two predictions 1e-16 apart would give a scale of ~1e15 that fits any two
+            // observations exactly (RMS 0). Below 1e-6 of the mean prediction, refuse.
+            let spread = (spp / n).sqrt();
+            if spp > 0.0 && spread <= MIN_RELATIVE_SPREAD * mp.abs() {
+                return Err(Error::NonIdentifiable(format!(
+                    "calibration scale: the predictions at the calibration points spread by {spread:.3e} \
+                     around {mp:.6}, below {MIN_RELATIVE_SPREAD:e} of it; a scale needs points whose \
+                     predictions differ (different model sizes or token counts), or use \
+                     CalibrationMode::Offset"
+                )));
             }
             let s = spo / spp;
             if !(spp > 0.0 && s.is_finite() && s > 0.0) {
@@ -188,6 +224,10 @@ impl<H: ?Sized + LossHypothesis> Calibrated<H> {
                 ),
             });
         }
+        // The fields are public: a point written as a literal is checked here.
+        for p in &points {
+            check::positive("observed loss (nats/token)", p.loss)?;
+        }
         let obs: Vec<f64> = points.iter().map(|p| p.loss).collect();
         let pred = points
             .iter()
@@ -232,6 +272,7 @@ impl<H: ?Sized + LossHypothesis> Calibrated<H> {
         }
 
         let inner_ev = inner.evidence();
+        let own = Evidence::of_runs("", points.iter().map(|p| (p.params, p.tokens)));
         let max_p = points.iter().map(|p| p.params).fold(None, max_opt);
         let max_t = points.iter().map(|p| p.tokens).fold(None, max_opt);
         let max_c = points
@@ -253,6 +294,26 @@ impl<H: ?Sized + LossHypothesis> Calibrated<H> {
                 .flatten()
                 .fold(None, max_opt),
             max_flops: [inner_ev.max_flops, max_c]
+                .into_iter()
+                .flatten()
+                .fold(None, max_opt),
+            min_params: [inner_ev.min_params, own.min_params]
+                .into_iter()
+                .flatten()
+                .fold(None, min_opt),
+            min_tokens: [inner_ev.min_tokens, own.min_tokens]
+                .into_iter()
+                .flatten()
+                .fold(None, min_opt),
+            min_flops: [inner_ev.min_flops, own.min_flops]
+                .into_iter()
+                .flatten()
+                .fold(None, min_opt),
+            min_tokens_per_param: [inner_ev.min_tokens_per_param, own.min_tokens_per_param]
+                .into_iter()
+                .flatten()
+                .fold(None, min_opt),
+            max_tokens_per_param: [inner_ev.max_tokens_per_param, own.max_tokens_per_param]
                 .into_iter()
                 .flatten()
                 .fold(None, max_opt),
@@ -301,6 +362,13 @@ impl<H: ?Sized + LossHypothesis> Calibrated<H> {
     pub fn residual_rms(&self) -> f64 {
         let n = self.residuals.len() as f64;
         (self.residuals.iter().map(|r| r * r).sum::<f64>() / n).sqrt()
+    }
+}
+
+fn min_opt<T: PartialOrd + Copy>(acc: Option<T>, x: T) -> Option<T> {
+    match acc {
+        Some(a) if a <= x => Some(a),
+        _ => Some(x),
     }
 }
 

@@ -198,7 +198,11 @@ impl ChinchillaLaw {
 }
 
 /// A Chinchilla law as a named hypothesis, with optional parameter draws.
+///
+/// Deserialising goes through [`ChinchillaHypothesis::new`]: an empty id, or draws
+/// that contradict the stated uncertainty, are errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawChinchillaHypothesis")]
 pub struct ChinchillaHypothesis {
     id: String,
     source: String,
@@ -215,6 +219,32 @@ pub struct ChinchillaHypothesis {
 /// The corpus of the Chinchilla runs (Hoffmann et al. 2022, Sec. 3 and App. A).
 const MASSIVE_TEXT: &str = "MassiveText";
 
+/// Serde form of [`ChinchillaHypothesis`], checked on the way in.
+#[derive(Deserialize)]
+struct RawChinchillaHypothesis {
+    id: String,
+    source: String,
+    law: ChinchillaLaw,
+    draws: Vec<ChinchillaLaw>,
+    uncertainty: Uncertainty,
+    evidence: Evidence,
+    #[serde(default)]
+    caveats: Vec<Caveat>,
+    #[serde(default)]
+    corpus: Option<String>,
+}
+
+impl TryFrom<RawChinchillaHypothesis> for ChinchillaHypothesis {
+    type Error = Error;
+    fn try_from(r: RawChinchillaHypothesis) -> Result<Self> {
+        let mut h =
+            ChinchillaHypothesis::new(r.id, r.source, r.law, r.draws, r.uncertainty, r.evidence)?;
+        h.caveats = r.caveats;
+        h.corpus = r.corpus;
+        Ok(h)
+    }
+}
+
 fn chinchilla_evidence() -> Evidence {
     Evidence {
         description: "Chinchilla training runs (Hoffmann et al. 2022, Fig. 4): up to 16B params, 1.3e22 FLOPs"
@@ -222,6 +252,13 @@ fn chinchilla_evidence() -> Evidence {
         max_params: Some(Params::raw(1.62e10)),
         max_tokens: Some(Tokens::raw(3.18e11)),
         max_flops: Some(Flops::raw(1.30e22)),
+        // The smallest values and the D/N range of the same 245 digitised runs
+        // (`data::chinchilla::runs()`; computed from the bundled table by hand).
+        min_params: Some(Params::raw(5.73e7)),
+        min_tokens: Some(Tokens::raw(2.45e8)),
+        min_flops: Some(Flops::raw(1.40e18)),
+        min_tokens_per_param: Some(0.036),
+        max_tokens_per_param: Some(341.0),
     }
 }
 

@@ -77,7 +77,7 @@ use crate::data::curve::LossCurve;
 use crate::error::{check, Error, Result};
 use crate::fast_math;
 use crate::par::*;
-use crate::units::{Flops, Params, Tokens};
+use crate::units::{Params, Tokens};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -227,7 +227,8 @@ impl std::fmt::Display for FitStart {
 pub struct ContinuationOptions {
     /// Where the fitted window starts (default: 30% of the curve's last token count).
     pub start: FitStart,
-    /// Number of bootstrap draws (default 2,000; at least 2).
+    /// Number of bootstrap draws (default 2,000; at least 2, at most
+    /// [`MAX_DRAWS`](crate::band::MAX_DRAWS)).
     pub draws: usize,
     /// Block length ℓ in points (default `None`: chosen from the residuals'
     /// autocorrelation by the Politis–White rule, between 1 and min(3√n, n/3)).
@@ -749,7 +750,8 @@ impl Continuation {
     ///
     /// Errors: start beyond the curve or too few points ([`Error::InsufficientData`];
     /// 3 for the linear forms, 4 for the power law), fewer than 2 draws or a block
-    /// length of 0 or above the point count ([`Error::InvalidValue`]), and a power law
+    /// length of 0 or above the point count, more than
+    /// [`MAX_DRAWS`](crate::band::MAX_DRAWS) draws ([`Error::InvalidValue`]), and a power law
     /// the data cannot pin down ([`Error::NonIdentifiable`]).
     pub fn fit(
         curve: &LossCurve,
@@ -771,6 +773,7 @@ impl Continuation {
                 ),
             });
         }
+        crate::band::check_draw_count("number of bootstrap draws", options.draws)?;
         if options.draws < 2 {
             return Err(Error::InvalidValue {
                 what: "number of bootstrap draws",
@@ -881,17 +884,15 @@ impl Continuation {
 
         let params = curve.params();
         let last = tail.last_tokens();
-        let evidence = Evidence {
-            description: format!(
+        let evidence = Evidence::of_runs(
+            format!(
                 "{} training-loss curve, {n} points from {} to {} tokens",
                 curve.model(),
                 tail.first_tokens(),
                 last
             ),
-            max_params: Some(params),
-            max_tokens: Some(last),
-            max_flops: Flops::new(6.0 * params.get() * last.get()).ok(),
-        };
+            tail.tokens().map(|d| (params, d)),
+        );
         Ok(Continuation {
             form,
             model: curve.model().to_string(),

@@ -238,6 +238,11 @@ impl DataConstrainedHypothesis {
                 max_params: Some(Params::raw(9e9)),
                 max_tokens: Some(Tokens::raw(9e11)),
                 max_flops: None,
+                min_params: None,
+                min_tokens: None,
+                min_flops: None,
+                min_tokens_per_param: None,
+                max_tokens_per_param: None,
             },
         }
     }

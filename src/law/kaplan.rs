@@ -237,6 +237,13 @@ impl KaplanHypothesis {
                 max_params: Some(Params::raw(1.5e9)),
                 max_tokens: Some(Tokens::raw(2.3e10)),
                 max_flops: None,
+                // Kaplan et al. 2020, Sec. 1 and 2: models from 768 non-embedding
+                // parameters, datasets from 22M tokens.
+                min_params: Some(Params::raw(768.0)),
+                min_tokens: Some(Tokens::raw(2.2e7)),
+                min_flops: None,
+                min_tokens_per_param: None,
+                max_tokens_per_param: None,
             },
             embedding: None,
         }

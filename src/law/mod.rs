@@ -56,9 +56,16 @@ pub enum Uncertainty {
     BlockBootstrap,
 }
 
-/// Where the evidence behind a hypothesis ends, so predictions can say how far
-/// they extrapolate.
+/// Where the evidence behind a hypothesis lies, so predictions can say how far they
+/// extrapolate, in both directions: above the data (a larger model, a longer run, more
+/// compute), below it, or into a part of the (N, D) plane the data never covered (a
+/// tokens-per-parameter ratio outside the runs').
+///
+/// Deserialising checks that each minimum is at most its maximum and that the
+/// tokens-per-parameter ratios are finite and > 0; the `min_*` and `*_tokens_per_param`
+/// fields may be absent (older files), meaning unknown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawEvidence")]
 pub struct Evidence {
     /// What the data was, e.g. "245 runs of Chinchilla Figure 4 (Epoch AI digitisation)".
     pub description: String,
@@ -68,6 +75,66 @@ pub struct Evidence {
     pub max_tokens: Option<Tokens>,
     /// The largest training compute in the data, if known.
     pub max_flops: Option<Flops>,
+    /// The smallest model size in the data, if known.
+    pub min_params: Option<Params>,
+    /// The shortest run (fewest tokens) in the data, if known.
+    pub min_tokens: Option<Tokens>,
+    /// The smallest training compute in the data, if known.
+    pub min_flops: Option<Flops>,
+    /// The lowest tokens-per-parameter ratio D/N among the runs, if known.
+    pub min_tokens_per_param: Option<f64>,
+    /// The highest tokens-per-parameter ratio D/N among the runs, if known.
+    pub max_tokens_per_param: Option<f64>,
+}
+
+/// Serde form of [`Evidence`], checked on the way in.
+#[derive(Deserialize)]
+struct RawEvidence {
+    description: String,
+    max_params: Option<Params>,
+    max_tokens: Option<Tokens>,
+    max_flops: Option<Flops>,
+    #[serde(default)]
+    min_params: Option<Params>,
+    #[serde(default)]
+    min_tokens: Option<Tokens>,
+    #[serde(default)]
+    min_flops: Option<Flops>,
+    #[serde(default)]
+    min_tokens_per_param: Option<f64>,
+    #[serde(default)]
+    max_tokens_per_param: Option<f64>,
+}
+
+impl TryFrom<RawEvidence> for Evidence {
+    type Error = crate::Error;
+    fn try_from(r: RawEvidence) -> Result<Self> {
+        Evidence {
+            description: r.description,
+            max_params: r.max_params,
+            max_tokens: r.max_tokens,
+            max_flops: r.max_flops,
+            min_params: r.min_params,
+            min_tokens: r.min_tokens,
+            min_flops: r.min_flops,
+            min_tokens_per_param: r.min_tokens_per_param,
+            max_tokens_per_param: r.max_tokens_per_param,
+        }
+        .validate()
+    }
+}
+
+fn ordered(what: &'static str, lo: Option<f64>, hi: Option<f64>) -> Result<()> {
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        if lo > hi {
+            return Err(crate::Error::InvalidValue {
+                what,
+                value: lo,
+                allowed: "a minimum of the evidence must be at most its maximum",
+            });
+        }
+    }
+    Ok(())
 }
 
 impl Evidence {
@@ -78,34 +145,105 @@ impl Evidence {
             max_params: None,
             max_tokens: None,
             max_flops: None,
+            min_params: None,
+            min_tokens: None,
+            min_flops: None,
+            min_tokens_per_param: None,
+            max_tokens_per_param: None,
         }
+    }
+
+    /// The ranges of a set of runs (N, D): smallest and largest N, D, C = 6ND and D/N.
+    ///
+    /// # Examples
+    /// ```
+    /// use isoflop::law::Evidence;
+    /// let runs = [("1B".parse()?, "20B".parse()?), ("7B".parse()?, "1T".parse()?)];
+    /// let ev = Evidence::of_runs("two runs", runs);
+    /// assert_eq!(ev.min_params.unwrap().get(), 1e9);
+    /// assert_eq!(ev.max_tokens.unwrap().get(), 1e12);
+    /// assert_eq!(ev.min_tokens_per_param, Some(20.0));
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn of_runs(
+        description: impl Into<String>,
+        runs: impl IntoIterator<Item = (Params, Tokens)>,
+    ) -> Evidence {
+        let mut ev = Evidence::described(description);
+        for (n, d) in runs {
+            let c = Flops::new(6.0 * n.get() * d.get()).ok();
+            let ratio = d.get() / n.get();
+            ev.min_params = Some(ev.min_params.map_or(n, |m| if n < m { n } else { m }));
+            ev.max_params = Some(ev.max_params.map_or(n, |m| if n > m { n } else { m }));
+            ev.min_tokens = Some(ev.min_tokens.map_or(d, |m| if d < m { d } else { m }));
+            ev.max_tokens = Some(ev.max_tokens.map_or(d, |m| if d > m { d } else { m }));
+            if let Some(c) = c {
+                ev.min_flops = Some(ev.min_flops.map_or(c, |m| if c < m { c } else { m }));
+                ev.max_flops = Some(ev.max_flops.map_or(c, |m| if c > m { c } else { m }));
+            }
+            if ratio.is_finite() && ratio > 0.0 {
+                ev.min_tokens_per_param =
+                    Some(ev.min_tokens_per_param.map_or(ratio, |m| m.min(ratio)));
+                ev.max_tokens_per_param =
+                    Some(ev.max_tokens_per_param.map_or(ratio, |m| m.max(ratio)));
+            }
+        }
+        ev
+    }
+
+    /// Checks the ranges: each minimum at most its maximum, ratios finite and > 0.
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidValue`] naming the range.
+    pub fn validate(self) -> Result<Evidence> {
+        for r in [self.min_tokens_per_param, self.max_tokens_per_param]
+            .into_iter()
+            .flatten()
+        {
+            crate::error::check::positive("tokens per parameter of the evidence", r)?;
+        }
+        ordered(
+            "smallest model of the evidence",
+            self.min_params.map(Params::get),
+            self.max_params.map(Params::get),
+        )?;
+        ordered(
+            "shortest run of the evidence",
+            self.min_tokens.map(Tokens::get),
+            self.max_tokens.map(Tokens::get),
+        )?;
+        ordered(
+            "smallest compute of the evidence",
+            self.min_flops.map(Flops::get),
+            self.max_flops.map(Flops::get),
+        )?;
+        ordered(
+            "lowest tokens per parameter of the evidence",
+            self.min_tokens_per_param,
+            self.max_tokens_per_param,
+        )?;
+        Ok(self)
     }
 }
 
 impl Evidence {
-    /// The evidence of a run table: its largest model size, longest run and largest
-    /// compute (6ND), with `description` saying what the data is.
+    /// The evidence of a run table: the ranges of its model sizes, run lengths, compute
+    /// (6ND) and tokens per parameter ([`Evidence::of_runs`] over the table's runs), with
+    /// `description` saying what the data is.
     ///
     /// ```
     /// use isoflop::data::run_table::RunTable;
     /// use isoflop::law::Evidence;
     /// let t = RunTable::from_rows(&[(1e8, 2e9, 3.1), (4e8, 8e9, 2.7), (2e8, 9e9, 2.8)])?;
-    /// let ev = Evidence::of_runs(&t, "my three runs");
+    /// let ev = Evidence::of_table(&t, "my three runs");
     /// assert_eq!(ev.max_params.unwrap().get(), 4e8);
     /// assert_eq!(ev.max_tokens.unwrap().get(), 9e9);
     /// assert_eq!(ev.max_flops.unwrap().get(), 6.0 * 4e8 * 8e9);
+    /// assert_eq!(ev.min_params.unwrap().get(), 1e8);
     /// # Ok::<(), isoflop::Error>(())
     /// ```
-    pub fn of_runs(table: &RunTable, description: impl Into<String>) -> Self {
-        let max = |f: &dyn Fn(&crate::data::run_table::Run) -> f64| {
-            table.iter().map(f).fold(0.0_f64, f64::max)
-        };
-        Evidence {
-            description: description.into(),
-            max_params: Params::new(max(&|r| r.n.get())).ok(),
-            max_tokens: Tokens::new(max(&|r| r.d.get())).ok(),
-            max_flops: Flops::new(max(&|r| 6.0 * r.n.get() * r.d.get())).ok(),
-        }
+    pub fn of_table(table: &RunTable, description: impl Into<String>) -> Self {
+        Evidence::of_runs(description, table.iter().map(|r| (r.n, r.d)))
     }
 }
 

@@ -26,7 +26,10 @@ pub struct TokensToReach {
     /// Band of the tokens needed (in tokens) over the draws that can reach the target;
     /// `None` when the hypothesis has no draws or no draw reaches it.
     pub tokens_band: Option<Band>,
-    /// Fraction of draws under which the target is reachable at all (1.0 without draws).
+    /// Fraction of the draws with a finite loss whose crossing of the target lies in the
+    /// search window, 1e3 to 1e30 tokens (1.0 without draws). A draw that crosses before
+    /// or after the window is counted out with a warning that says which; beyond the
+    /// window is not the same as never.
     pub reachable_fraction: f64,
     /// Number of parameter draws the band and `reachable_fraction` come from (0: the
     /// point estimate only).
@@ -58,11 +61,12 @@ fn solve_point(h: &dyn LossHypothesis, n: Params, target: f64) -> Result<f64> {
         });
     }
     if f_hi > 0.0 {
-        return Err(Error::Unreachable {
-            hypothesis: h.id(),
-            target,
+        // The floor (if any) was checked by the caller: the target lies beyond the window,
+        // which is not the same as never.
+        return Err(Error::NotApplicable {
+            what: format!("tokens for a {n} model to reach a loss of {target} under {}", h.id()),
             reason: format!(
-                "even 1e30 tokens give a loss of {:.4} for this model size",
+                "1e30 tokens, the end of the search window, still give a loss of {:.4}: the target lies beyond it",
                 f_hi + target
             ),
         });
@@ -83,11 +87,17 @@ fn solve_point(h: &dyn LossHypothesis, n: Params, target: f64) -> Result<f64> {
 
 /// Tokens and compute for a model of `n` parameters to reach `target` loss under `h`.
 ///
-/// Errors with [`Error::Unreachable`] when the target is at or below the hypothesis'
-/// floor for this size (or beyond 1e30 tokens). The band comes from solving the same
-/// equation under each parameter draw (on a fine log-spaced grid around the point
-/// answer, interpolated in ln D); draws that cannot reach the target are counted in
-/// `reachable_fraction`, not hidden.
+/// The band comes from solving the same equation under each parameter draw (on a fine
+/// log-spaced grid around the point answer, then on the rest of the window 1e3..1e30
+/// tokens, interpolated in ln D). As in [`Predictor`](super::Predictor), draws with a
+/// non-finite loss are left out with a [`Warning::Impossible`]; draws that cross outside
+/// the window are counted out of `reachable_fraction` with a note, never clamped to it.
+///
+/// # Errors
+/// [`Error::Unreachable`] when the target is at or below the hypothesis' floor for this
+/// size, or already reached at 1e3 tokens; [`Error::NotApplicable`] when the point
+/// estimate reaches it only beyond 1e30 tokens; [`Error::NonFinite`] when every draw's
+/// loss is non-finite.
 ///
 /// ```
 /// use isoflop::law::ChinchillaHypothesis;
@@ -134,17 +144,41 @@ pub fn tokens_to_reach(
         warnings.push(Warning::NoPublishedUncertainty);
         (None, 1.0)
     } else {
-        draw_band(h, n, target, ln_d, level)?
+        let k = h.draw_count();
+        let found = draw_crossings(h, n, target, ln_d)?;
+        let usable = k - found.non_finite;
+        if found.non_finite > 0 {
+            warnings.push(Warning::Impossible {
+                reason: format!(
+                    "{} of {k} parameter draws gave a non-finite loss and were left out",
+                    found.non_finite
+                ),
+            });
+        }
+        if usable == 0 {
+            return Err(Error::NonFinite("every parameter draw's loss"));
+        }
+        let pct = |m: usize| 100.0 * m as f64 / usable as f64;
+        if found.before_window > 0 {
+            warnings.push(Warning::Note(format!(
+                "under {:.1}% of the parameter draws the target is reached before 1e3 tokens, the start of the search window; they are left out of the band",
+                pct(found.before_window)
+            )));
+        }
+        if found.after_window > 0 {
+            warnings.push(Warning::Note(format!(
+                "under {:.1}% of the parameter draws the target is not reached by 1e30 tokens, the end of the search window (beyond it, not necessarily never); they are left out of the band",
+                pct(found.after_window)
+            )));
+        }
+        let reachable = found.ln_d.len() as f64 / usable as f64;
+        let mut tokens: Vec<f64> = found.ln_d.iter().map(|x| x.exp()).collect();
+        if tokens.is_empty() {
+            (None, 0.0)
+        } else {
+            (Some(Band::from_draws(&mut tokens, level)?), reachable)
+        }
     };
-    if reachable_fraction < 1.0 {
-        let (lo, hi) = grid_bounds(ln_d);
-        warnings.push(Warning::Note(format!(
-            "under {:.1}% of the parameter draws the target is not reached within 1e{}..1e{} tokens",
-            100.0 * (1.0 - reachable_fraction),
-            (lo / std::f64::consts::LN_10).floor(),
-            (hi / std::f64::consts::LN_10).ceil()
-        )));
-    }
     warnings.extend(super::predict::caveat_warnings(h));
     Ok(TokensToReach {
         hypothesis: h.id(),
@@ -164,65 +198,146 @@ pub fn tokens_to_reach(
 const GRID_HALF_WIDTH: f64 = 4.0 * std::f64::consts::LN_10;
 const GRID_POINTS: usize = 241;
 
-/// The per-draw search grid's bounds in ln D around `ln_center`, within the search range.
-fn grid_bounds(ln_center: f64) -> (f64, f64) {
-    (
-        (ln_center - GRID_HALF_WIDTH).max(LN_D_MIN),
-        (ln_center + GRID_HALF_WIDTH).min(LN_D_MAX),
-    )
+/// What the per-draw search found.
+struct DrawCrossings {
+    /// ln D of each draw's crossing that lies inside the search window.
+    ln_d: Vec<f64>,
+    /// Draws already at or below the target at the window's start (1e3 tokens).
+    before_window: usize,
+    /// Draws still above the target at the window's end (1e30 tokens).
+    after_window: usize,
+    /// Draws whose loss was not finite somewhere on the way (left out).
+    non_finite: usize,
 }
 
-/// Per-draw crossing points on a log grid around the point answer.
-fn draw_band(
+/// Per-draw state of the search.
+struct Search {
+    /// Still looking for this draw's crossing.
+    pending: Vec<bool>,
+    /// At or below the target at the first point of the last scan (crosses before it).
+    below_start: Vec<bool>,
+    /// A non-finite loss somewhere: left out.
+    bad: Vec<bool>,
+    /// ln D of the crossing (NaN until found).
+    crossing: Vec<f64>,
+    prev: Vec<f64>,
+    cur: Vec<f64>,
+}
+
+/// Scans ascending `ln_ds`, recording for each pending draw the first crossing of
+/// `target` (linear interpolation in ln D). A draw already at or below the target at the
+/// first point is marked `below_start`; a non-finite loss marks it `bad`.
+fn scan(
+    h: &dyn LossHypothesis,
+    n: Params,
+    target: f64,
+    ln_ds: impl Iterator<Item = f64>,
+    s: &mut Search,
+) -> Result<()> {
+    let Search {
+        pending,
+        below_start,
+        bad,
+        crossing,
+        prev,
+        cur,
+    } = s;
+    let mut x_prev = f64::NAN;
+    for x in ln_ds {
+        h.draws_into(n, Tokens::new(x.exp())?, cur)?;
+        for i in 0..pending.len() {
+            if !pending[i] {
+                continue;
+            }
+            let l1 = cur.get(i).copied().unwrap_or(f64::NAN);
+            if !l1.is_finite() {
+                pending[i] = false;
+                bad[i] = true;
+                continue;
+            }
+            if x_prev.is_nan() {
+                if l1 <= target {
+                    pending[i] = false;
+                    below_start[i] = true;
+                }
+            } else {
+                let l0 = prev[i];
+                if l0 > target && l1 <= target {
+                    crossing[i] = x_prev + (x - x_prev) * (l0 - target) / (l0 - l1);
+                    pending[i] = false;
+                }
+            }
+        }
+        std::mem::swap(prev, cur);
+        x_prev = x;
+    }
+    Ok(())
+}
+
+/// Evenly spaced points from `lo` to `hi` (both included).
+fn grid(lo: f64, hi: f64, points: usize) -> impl Iterator<Item = f64> {
+    let step = (hi - lo) / (points - 1) as f64;
+    (0..points).map(move |j| {
+        if j + 1 == points {
+            hi
+        } else {
+            lo + step * j as f64
+        }
+    })
+}
+
+/// Per-draw crossing points: first on a fine log grid around the point answer, then,
+/// for draws that cross outside it, on the rest of the search window 1e3..1e30 tokens.
+/// Nothing is clamped: a crossing is found where it is, or the draw is counted as
+/// before or after the window, or as non-finite.
+fn draw_crossings(
     h: &dyn LossHypothesis,
     n: Params,
     target: f64,
     ln_center: f64,
-    level: f64,
-) -> Result<(Option<Band>, f64)> {
+) -> Result<DrawCrossings> {
     let k = h.draw_count();
-    let (lo, hi) = grid_bounds(ln_center);
-    let step = (hi - lo) / (GRID_POINTS - 1) as f64;
-    // crossing[i]: ln D where draw i first falls to the target (NaN = not yet).
-    let mut crossing = vec![f64::NAN; k];
-    let mut prev = Vec::with_capacity(k);
-    let mut cur = Vec::with_capacity(k);
-    h.draws_into(n, Tokens::new(lo.exp())?, &mut prev)?;
-    let mut already = vec![false; k];
-    for (i, &l) in prev.iter().enumerate() {
-        if l <= target {
-            already[i] = true;
+    let lo = (ln_center - GRID_HALF_WIDTH).max(LN_D_MIN);
+    let hi = (ln_center + GRID_HALF_WIDTH).min(LN_D_MAX);
+    let mut s = Search {
+        pending: vec![true; k],
+        below_start: vec![false; k],
+        bad: vec![false; k],
+        crossing: vec![f64::NAN; k],
+        prev: Vec::with_capacity(k),
+        cur: Vec::with_capacity(k),
+    };
+    // The fine grid around the point answer finds most crossings.
+    scan(h, n, target, grid(lo, hi, GRID_POINTS), &mut s)?;
+    // Still pending: finite, above the target all along the fine grid.
+    let above = s.pending.clone();
+    // Draws already at or below the target at the fine grid's start cross earlier:
+    // search the window below it (a draw below the target at 1e3 tokens crosses before
+    // the window).
+    let mut before_window = 0;
+    if s.below_start.iter().any(|&b| b) {
+        s.pending.clone_from(&s.below_start);
+        s.below_start.iter_mut().for_each(|b| *b = false);
+        if lo > LN_D_MIN {
+            scan(h, n, target, grid(LN_D_MIN, lo, GRID_POINTS), &mut s)?;
+        } else {
+            s.below_start.clone_from(&s.pending);
         }
+        before_window = s.below_start.iter().filter(|&&b| b).count();
     }
-    for j in 1..GRID_POINTS {
-        let x1 = lo + step * j as f64;
-        h.draws_into(n, Tokens::new(x1.exp())?, &mut cur)?;
-        for i in 0..k.min(cur.len()) {
-            if already[i] || !crossing[i].is_nan() {
-                continue;
-            }
-            let (l0, l1) = (prev[i], cur[i]);
-            if l0 > target && l1 <= target {
-                let x0 = x1 - step;
-                crossing[i] = x0 + step * (l0 - target) / (l0 - l1);
-            }
+    // Draws still above the target at the fine grid's end: search the window above it.
+    let mut after_window = 0;
+    if above.iter().any(|&a| a) {
+        s.pending.clone_from(&above);
+        if hi < LN_D_MAX {
+            scan(h, n, target, grid(hi, LN_D_MAX, GRID_POINTS), &mut s)?;
         }
-        std::mem::swap(&mut prev, &mut cur);
+        after_window = s.pending.iter().filter(|&&p| p).count();
     }
-    for (c, &a) in crossing.iter_mut().zip(&already) {
-        if a {
-            // Reached before the grid starts: the grid's start is an upper bound for it.
-            *c = lo;
-        }
-    }
-    let mut tokens: Vec<f64> = crossing
-        .iter()
-        .filter(|x| x.is_finite())
-        .map(|x| x.exp())
-        .collect();
-    let reachable = tokens.len() as f64 / k as f64;
-    if tokens.is_empty() {
-        return Ok((None, 0.0));
-    }
-    Ok((Some(Band::from_draws(&mut tokens, level)?), reachable))
+    Ok(DrawCrossings {
+        ln_d: s.crossing.into_iter().filter(|x| x.is_finite()).collect(),
+        before_window,
+        after_window,
+        non_finite: s.bad.iter().filter(|&&b| b).count(),
+    })
 }

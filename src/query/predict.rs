@@ -6,8 +6,11 @@ use crate::law::{Caveat, Evidence, LossHypothesis};
 use crate::prediction::{Extrapolation, Prediction, Warning};
 use crate::units::{Flops, Params, Tokens};
 
-/// How far (`n`, `d`) reaches beyond `evidence`: the largest ratio over tokens,
-/// compute (6ND) and parameters, and a sentence that says it.
+/// How far (`n`, `d`) reaches beyond `evidence`, in either direction: the largest ratio
+/// over tokens, compute (6ND), parameters and tokens per parameter (D/N), of the query
+/// to the data's maximum or of the data's minimum to the query, and a sentence that says
+/// it. A query below the data (a shorter run, a smaller model) or in a corner of the
+/// (N, D) plane the runs never covered (a D/N outside theirs) extrapolates too.
 ///
 /// ```
 /// use isoflop::law::Evidence;
@@ -18,6 +21,11 @@ use crate::units::{Flops, Params, Tokens};
 /// let x = extrapolation(&ev, Params::new(6.7e9)?, Tokens::new(13.6e12)?);
 /// assert!((x.factor - 13.6).abs() < 1e-9);
 /// assert_eq!(x.description, "13.6x the longest observed run (1T tokens)");
+/// // Below the data:
+/// ev.min_tokens = Some(Tokens::new(1e11)?);
+/// let y = extrapolation(&ev, Params::new(6.7e9)?, Tokens::new(1e10)?);
+/// assert!((y.factor - 10.0).abs() < 1e-9);
+/// assert_eq!(y.axis, "tokens (below the data)");
 /// # Ok::<(), isoflop::Error>(())
 /// ```
 pub fn extrapolation(evidence: &Evidence, n: Params, d: Tokens) -> Extrapolation {
@@ -47,6 +55,42 @@ pub fn extrapolation(evidence: &Evidence, n: Params, d: Tokens) -> Extrapolation
             n.get() / m.get(),
             "parameters",
             format!("the largest observed model ({m} params)"),
+        );
+    }
+    if let Some(m) = evidence.min_tokens {
+        consider(
+            m.get() / d.get(),
+            "tokens (below the data)",
+            format!("below the shortest observed run ({m} tokens)"),
+        );
+    }
+    if let Some(m) = evidence.min_flops {
+        consider(
+            m.get() / c,
+            "compute (below the data)",
+            format!("below the smallest observed compute ({m} FLOPs)"),
+        );
+    }
+    if let Some(m) = evidence.min_params {
+        consider(
+            m.get() / n.get(),
+            "parameters (below the data)",
+            format!("below the smallest observed model ({m} params)"),
+        );
+    }
+    let ratio = d.get() / n.get();
+    if let Some(m) = evidence.max_tokens_per_param {
+        consider(
+            ratio / m,
+            "tokens per parameter",
+            format!("the highest tokens per parameter of the data ({m:.3})"),
+        );
+    }
+    if let Some(m) = evidence.min_tokens_per_param {
+        consider(
+            m / ratio,
+            "tokens per parameter (below the data)",
+            format!("below the lowest tokens per parameter of the data ({m:.3})"),
         );
     }
     match best {

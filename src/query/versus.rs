@@ -1,6 +1,6 @@
 //! Probabilities from the parameter draws: does the small model beat the large one?
 
-use crate::error::{check, Result};
+use crate::error::{check, Error, Result};
 use crate::law::LossHypothesis;
 use crate::prediction::Warning;
 use crate::units::{Params, Tokens};
@@ -16,7 +16,8 @@ pub struct Probability {
     pub event: String,
     /// Fraction of draws in which the event holds (0 or 1 without draws).
     pub probability: f64,
-    /// Number of draws it was computed from (0 = point estimate only).
+    /// Number of draws it was computed from (0 = point estimate only); draws with a
+    /// non-finite loss are left out of it, with a warning.
     pub draws: usize,
     /// Whether the event holds under the point estimate.
     pub point_verdict: bool,
@@ -50,12 +51,14 @@ pub fn probability_below(
     );
     let mut draws = Vec::new();
     h.draws_into(n, d, &mut draws)?;
-    Ok(from_indicator(
+    from_indicator(
         h,
         event,
         point_verdict,
-        draws.iter().map(|&l| l < threshold),
-    ))
+        draws
+            .iter()
+            .map(|&l| l.is_finite().then_some(l < threshold)),
+    )
 }
 
 /// The probability, over `h`'s parameter draws, that a model of `small` parameters given
@@ -112,26 +115,46 @@ pub fn probability_lower(
     let (mut la, mut lb) = (Vec::new(), Vec::new());
     h.draws_into(a.0, a.1, &mut la)?;
     h.draws_into(b.0, b.1, &mut lb)?;
-    Ok(from_indicator(
+    from_indicator(
         h,
         event,
         point_verdict,
-        la.iter().zip(&lb).map(|(x, y)| x < y),
-    ))
+        la.iter()
+            .zip(&lb)
+            .map(|(x, y)| (x.is_finite() && y.is_finite()).then_some(x < y)),
+    )
 }
 
+/// The fraction of `hits` that are true. A `None` is a draw with a non-finite loss: left
+/// out and reported, as [`Predictor`](super::Predictor) does, never counted as false.
 fn from_indicator(
     h: &dyn LossHypothesis,
     event: String,
     point_verdict: bool,
-    hits: impl Iterator<Item = bool>,
-) -> Probability {
-    let (mut yes, mut total) = (0usize, 0usize);
+    hits: impl Iterator<Item = Option<bool>>,
+) -> Result<Probability> {
+    let (mut yes, mut total, mut dropped) = (0usize, 0usize, 0usize);
     for hit in hits {
-        total += 1;
-        yes += usize::from(hit);
+        match hit {
+            Some(hit) => {
+                total += 1;
+                yes += usize::from(hit);
+            }
+            None => dropped += 1,
+        }
     }
     let mut warnings = Vec::new();
+    if dropped > 0 {
+        if total == 0 {
+            return Err(Error::NonFinite("every parameter draw's loss"));
+        }
+        warnings.push(Warning::Impossible {
+            reason: format!(
+                "{dropped} of {} parameter draws gave a non-finite loss and were left out",
+                dropped + total
+            ),
+        });
+    }
     let probability = if total == 0 {
         warnings.push(Warning::NoPublishedUncertainty);
         f64::from(u8::from(point_verdict))
@@ -139,12 +162,12 @@ fn from_indicator(
         yes as f64 / total as f64
     };
     warnings.extend(super::predict::caveat_warnings(h));
-    Probability {
+    Ok(Probability {
         hypothesis: h.id(),
         event,
         probability,
         draws: total,
         point_verdict,
         warnings,
-    }
+    })
 }

@@ -66,11 +66,16 @@ impl Cell {
         Cell::Text(s.into())
     }
 
-    /// A number with `decimals` decimals. Non-finite values print as they are
-    /// ("NaN", "inf"): a table never hides an impossible value.
+    /// A number with `decimals` decimals (at most [`Cell::MAX_DECIMALS`]; an f64 has no
+    /// more to show). Non-finite values print as they are ("NaN", "inf"): a table never
+    /// hides an impossible value.
     pub fn number(x: f64, decimals: usize) -> Cell {
+        let decimals = decimals.min(Cell::MAX_DECIMALS);
         Cell::Number(format!("{x:.decimals$}"))
     }
+
+    /// The most decimals [`Cell::number`] prints: 20.
+    pub const MAX_DECIMALS: usize = 20;
 
     /// A quantity in its own display style (e.g. `Params` as "6.74B", `Flops` as "5.48e23").
     pub fn quantity(q: impl fmt::Display) -> Cell {

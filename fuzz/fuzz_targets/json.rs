@@ -1,0 +1,229 @@
+//! Any bytes as JSON for every deserialisable type of the crate (the first byte picks the
+//! type): deserialising returns a valid value or an error, never a panic; what the crate
+//! writes back, it reads again; and a deserialised hypothesis answers queries (or errs)
+//! without panicking.
+#![no_main]
+
+use isoflop::architecture::{Architecture, FeedForward, Shape};
+use isoflop::backtest::{BacktestOptions, BandKind, CurveSplit, Failure, Record, ScoreRow, Scoreboard};
+use isoflop::band::Band;
+use isoflop::cluster::{Cluster, GpuHourPrice, GridIntensity, Pue, Utilisation, Workload};
+use isoflop::compute::{FlopCounts, ForwardBreakdown};
+use isoflop::data::curve::LossCurve;
+use isoflop::data::llama::LlamaModel;
+use isoflop::data::run_table::{Run, RunTable};
+use isoflop::fit::bootstrap::Intervals;
+use isoflop::fit::protocol::Diagnostics;
+use isoflop::fit::{Estimates, FitStatus, Strategy};
+use isoflop::hardware::{Accelerator, Precision};
+use isoflop::law::continuation::Coefficients;
+use isoflop::law::{
+    Caveat, CalibrationMode, CalibrationPoint, ChinchillaHypothesis, ChinchillaLaw, Continuation,
+    ContinuationForm, ContinuationOptions, DataConstrainedHypothesis, DataConstrainedLaw, Evidence,
+    KaplanHypothesis, KaplanLaw, LossHypothesis, Uncertainty,
+};
+use isoflop::prediction::{Extrapolation, Prediction, Warning};
+use isoflop::query::{
+    Answer, Comparison, ComparisonRow, OptimalSplit, Overhead, Probability, Question,
+    TokensToReach,
+};
+use isoflop::runs::PublishedRun;
+use isoflop::units::{
+    Emissions, Energy, Flops, FlopsPerSecond, GpuHours, Params, TimeSpan, Tokens, Usd, Watts,
+};
+use libfuzzer_sys::fuzz_target;
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Reads `T`; if it is valid, writes it and reads it back (which must succeed).
+fn read<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    let v: T = serde_json::from_slice(bytes).ok()?;
+    let json = serde_json::to_string(&v).expect("a valid value serialises");
+    let back: T = serde_json::from_str(&json)
+        .unwrap_or_else(|e| panic!("cannot read back what was written: {e}: {json}"));
+    drop(back);
+    Some(v)
+}
+
+/// Queries a hypothesis at a few sizes; errors are fine, panics are not.
+fn exercise(h: &dyn LossHypothesis) {
+    let _ = (h.id(), h.assumption(), h.source(), h.uncertainty(), h.caveats());
+    for (n, d) in [(1e6, 1e8), (6.7e9, 1.4e12), (7e10, 1.4e12), (1e15, 1e20)] {
+        let (n, d) = (Params::new(n).unwrap(), Tokens::new(d).unwrap());
+        let _ = h.point(n, d);
+        let _ = h.floor(n);
+        let mut out = Vec::new();
+        let _ = h.draws_into(n, d, &mut out);
+        if let Ok(p) = isoflop::query::predict(h, n, d, 0.9) {
+            assert!(p.loss.lo <= p.loss.median && p.loss.median <= p.loss.hi);
+            let _ = p.to_string();
+        }
+    }
+    let _ = isoflop::query::tokens_to_reach(h, Params::new(6.7e9).unwrap(), 2.0, 0.9);
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&which, json)) = data.split_first() else { return };
+    match which % 64 {
+        0 => drop(read::<Params>(json)),
+        1 => drop(read::<Tokens>(json)),
+        2 => drop(read::<Flops>(json)),
+        3 => drop(read::<FlopsPerSecond>(json)),
+        4 => drop(read::<GpuHours>(json)),
+        5 => drop(read::<TimeSpan>(json)),
+        6 => drop(read::<Watts>(json)),
+        7 => drop(read::<Energy>(json)),
+        8 => drop(read::<Emissions>(json)),
+        9 => drop(read::<Usd>(json)),
+        10 => {
+            if let Some(b) = read::<Band>(json) {
+                assert!(b.lo <= b.median && b.median <= b.hi);
+                let _ = b.to_string();
+            }
+        }
+        11 => drop(read::<Shape>(json)),
+        12 => drop(read::<FeedForward>(json)),
+        13 => {
+            if let Some(a) = read::<Architecture>(json) {
+                let d = Tokens::new(1e12).unwrap();
+                let _ = isoflop::compute::training_flop_counts(&a, d);
+                let _ = isoflop::compute::chinchilla_forward_breakdown(&a);
+            }
+        }
+        14 => {
+            if let Some(c) = read::<LossCurve>(json) {
+                let pts = c.points();
+                assert!(!pts.is_empty());
+                assert!(pts.windows(2).all(|w| w[0].0 < w[1].0));
+                let max = pts.iter().map(|p| p.0.get()).fold(0.0, f64::max);
+                assert_eq!(c.last_tokens().get(), max);
+                assert!(c.final_loss(Tokens::new(1e9).unwrap()).is_finite());
+                let opts = ContinuationOptions {
+                    start: c.first_tokens(),
+                    draws: 20,
+                    ..Default::default()
+                };
+                for form in [
+                    ContinuationForm::LinearInTokens,
+                    ContinuationForm::LinearInLogTokens,
+                    ContinuationForm::PowerLawFloor,
+                ] {
+                    if let Ok(h) = Continuation::fit(&c, form, &opts) {
+                        exercise(&h);
+                    }
+                }
+            }
+        }
+        15 => drop(read::<LlamaModel>(json)),
+        16 => drop(read::<Run>(json)),
+        17 => {
+            if let Some(t) = read::<RunTable>(json) {
+                assert!(!t.is_empty());
+                assert!(t.iter().all(|r| r.loss.is_finite() && r.loss > 0.0));
+                let _ = t.check_fittable(5);
+            }
+        }
+        18 => drop(read::<ContinuationForm>(json)),
+        19 => drop(read::<ContinuationOptions>(json)),
+        20 => drop(read::<Coefficients>(json)),
+        21 => {
+            if let Some(h) = read::<Continuation>(json) {
+                exercise(&h);
+            }
+        }
+        22 => drop(read::<KaplanLaw>(json)),
+        23 => {
+            if let Some(h) = read::<KaplanHypothesis>(json) {
+                exercise(&h);
+            }
+        }
+        24 => drop(read::<DataConstrainedLaw>(json)),
+        25 => {
+            if let Some(h) = read::<DataConstrainedHypothesis>(json) {
+                exercise(&h);
+            }
+        }
+        26 => drop(read::<Uncertainty>(json)),
+        27 => drop(read::<Evidence>(json)),
+        28 => drop(read::<Caveat>(json)),
+        29 => drop(read::<CalibrationPoint>(json)),
+        30 => drop(read::<CalibrationMode>(json)),
+        31 => drop(read::<ChinchillaLaw>(json)),
+        32 => {
+            if let Some(h) = read::<ChinchillaHypothesis>(json) {
+                exercise(&h);
+            }
+        }
+        33 => drop(read::<CurveSplit>(json)),
+        34 => drop(read::<BacktestOptions>(json)),
+        35 => drop(read::<BandKind>(json)),
+        36 => drop(read::<Record>(json)),
+        37 => drop(read::<Failure>(json)),
+        38 => drop(read::<ScoreRow>(json)),
+        39 => {
+            if let Some(board) = read::<Scoreboard>(json) {
+                for split in board.splits() {
+                    let _ = board.ranking(split);
+                }
+            }
+        }
+        40 => drop(read::<ForwardBreakdown>(json)),
+        41 => drop(read::<FlopCounts>(json)),
+        42 => drop(read::<Precision>(json)),
+        43 => drop(read::<Accelerator>(json)),
+        44 => drop(read::<Utilisation>(json)),
+        45 => drop(read::<Pue>(json)),
+        46 => drop(read::<GridIntensity>(json)),
+        47 => drop(read::<GpuHourPrice>(json)),
+        48 => drop(read::<Workload>(json)),
+        49 => {
+            if let Some(c) = read::<Cluster>(json) {
+                let f = Flops::new(1e23).unwrap();
+                let _ = c.gpu_hours(f);
+                let _ = c.wall_clock(f);
+            }
+        }
+        50 => drop(read::<Estimates>(json)),
+        51 => drop(read::<Intervals>(json)),
+        52 => drop(read::<Strategy>(json)),
+        53 => drop(read::<FitStatus>(json)),
+        54 => drop(read::<Diagnostics>(json)),
+        55 => drop(read::<Extrapolation>(json)),
+        56 => {
+            if let Some(w) = read::<Warning>(json) {
+                let _ = w.to_string();
+            }
+        }
+        57 => {
+            if let Some(p) = read::<Prediction>(json) {
+                let _ = p.to_string();
+            }
+        }
+        58 => drop(read::<Probability>(json)),
+        59 => drop(read::<OptimalSplit>(json)),
+        60 => drop(read::<Overhead>(json)),
+        61 => {
+            if let Some(q) = read::<Question>(json) {
+                let _ = q.to_string();
+                let h = ChinchillaHypothesis::hoffmann2022();
+                let hs: Vec<&dyn LossHypothesis> = vec![&h];
+                if let Ok(c) = isoflop::query::compare(&hs, q, 0.9) {
+                    let _ = c.to_string();
+                }
+            }
+        }
+        62 => {
+            drop(read::<Answer>(json));
+            drop(read::<ComparisonRow>(json));
+            drop(read::<TokensToReach>(json));
+        }
+        _ => {
+            if let Some(c) = read::<Comparison>(json) {
+                let _ = c.to_string();
+            }
+            if let Some(r) = read::<PublishedRun>(json) {
+                let _ = r.flops_6nd();
+                let _ = r.implied_mfu(Precision::Bf16);
+            }
+        }
+    }
+});
