@@ -228,7 +228,7 @@ pub struct FitResult {
     /// Iterations, gradient norm, starts.
     pub diagnostics: Diagnostics,
     /// [`RunTable::fingerprint`] of the table fitted (0 for a warm-started refit of a
-    /// resample, [`fit_from`]): a bootstrap refuses any other table.
+    /// resample, `fit_from`): a bootstrap refuses any other table.
     pub table_fingerprint: u64,
     /// The ranges of the table fitted (largest N, D, 6ND), for the hypotheses made from
     /// this fit to say how far they extrapolate.

@@ -122,7 +122,7 @@ pub struct Comparison {
 ///
 /// The question's model size is a total parameter count (embeddings included, as
 /// models are published). Each hypothesis gets it through
-/// [`LossHypothesis::params_from_total`]: a law that counts non-embedding parameters
+/// [`LossHypothesis::params_from_total`](crate::law::LossHypothesis::params_from_total): a law that counts non-embedding parameters
 /// (Kaplan's) converts when it knows the model's embeddings and declines otherwise.
 /// Token counts for a budget are always D = C / (6 N_total).
 ///
