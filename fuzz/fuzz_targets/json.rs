@@ -63,7 +63,7 @@ fn exercise(h: &dyn LossHypothesis) {
 
 fuzz_target!(|data: &[u8]| {
     let Some((&which, json)) = data.split_first() else { return };
-    match which % 64 {
+    match which % 80 {
         0 => drop(read::<Params>(json)),
         1 => drop(read::<Tokens>(json)),
         2 => drop(read::<Flops>(json)),
@@ -98,7 +98,7 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(c.last_tokens().get(), max);
                 assert!(c.final_loss(Tokens::new(1e9).unwrap()).is_finite());
                 let opts = ContinuationOptions {
-                    start: c.first_tokens(),
+                    start: c.first_tokens().into(),
                     draws: 20,
                     ..Default::default()
                 };
@@ -216,7 +216,43 @@ fuzz_target!(|data: &[u8]| {
             drop(read::<ComparisonRow>(json));
             drop(read::<TokensToReach>(json));
         }
+        63 => {
+            if let Some(s) = read::<isoflop::schedule::Schedule>(json) {
+                let end = s.total_steps();
+                let _ = (s.lr(end), s.lr_sum(end), s.tokens_at(end));
+                let _ = s.annealing_area(end, 0.999);
+            }
+        }
+        64 => drop(read::<isoflop::schedule::Shape>(json)),
+        65 => drop(read::<isoflop::schedule::Cooldown>(json)),
+        66 => drop(read::<isoflop::schedule::Resolution>(json)),
+        67 => drop(read::<isoflop::lifetime::InferenceDemand>(json)),
+        68 => drop(read::<isoflop::lifetime::LifetimeWorkload>(json)),
+        69 => drop(read::<isoflop::lifetime::Serving>(json)),
+        70 => drop(read::<isoflop::lifetime::Deployment>(json)),
+        71 => {
+            if let Some(t) = read::<isoflop::query::LossTarget>(json) {
+                let h = ChinchillaHypothesis::hoffmann2022();
+                let _ = isoflop::query::lifetime_optimal(&h, t, 1e12, 0.9);
+            }
+        }
+        72 => {
+            if let Some(r) = read::<isoflop::law::AllocationRule>(json) {
+                exercise(&r);
+            }
+        }
+        73 => drop(read::<isoflop::law::ScheduleLaw>(json)),
+        74 => {
+            if let Some(h) = read::<isoflop::law::ScheduledHypothesis>(json) {
+                exercise(&h);
+            }
+        }
+        75 => drop(read::<isoflop::law::annealing::AnnealingLaw>(json)),
+        76 => drop(read::<isoflop::law::multi_power::MultiPowerLaw>(json)),
+        77 => drop(read::<isoflop::fit::approach2::Approach2Options>(json)),
+        78 => drop(read::<isoflop::fit::varpro::ExponentGrid>(json)),
         _ => {
+            let _ = read::<isoflop::fit::methods::Method>(json);
             if let Some(c) = read::<Comparison>(json) {
                 let _ = c.to_string();
             }
