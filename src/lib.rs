@@ -108,6 +108,7 @@
 pub mod band;
 pub mod error;
 mod fast_math;
+mod golden;
 pub mod units;
 
 pub mod architecture;

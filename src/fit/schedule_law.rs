@@ -559,7 +559,7 @@ impl Problem<'_> {
                         visited.push((th, s));
                         s
                     };
-                    let (mut a, mut b) = match warm {
+                    let (a, b) = match warm {
                         Some(Theta::Annealing { alpha, .. }) if grid == 0 => {
                             ((alpha.ln() - 0.5).max(lo), (alpha.ln() + 0.5).min(hi))
                         }
@@ -579,28 +579,7 @@ impl Problem<'_> {
                         }
                     };
                     // Golden section in ln α.
-                    let g = 0.5 * (5f64.sqrt() - 1.0);
-                    let mut c = b - g * (b - a);
-                    let mut d = a + g * (b - a);
-                    let (mut fc, mut fd) = (cost(c, &mut visited), cost(d, &mut visited));
-                    for _ in 0..60 {
-                        if (b - a).abs() < 1e-7 {
-                            break;
-                        }
-                        if fc < fd {
-                            b = d;
-                            d = c;
-                            fd = fc;
-                            c = b - g * (b - a);
-                            fc = cost(c, &mut visited);
-                        } else {
-                            a = c;
-                            c = d;
-                            fc = fd;
-                            d = a + g * (b - a);
-                            fd = cost(d, &mut visited);
-                        }
-                    }
+                    crate::golden::golden_section(|t| cost(t, &mut visited), a, b, 1e-7, 60);
                 }
                 evaluations = visited.len();
             }

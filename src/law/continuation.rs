@@ -552,34 +552,12 @@ fn fit_power(ln_u: &[f64], y: &[f64], x: &mut [f64]) -> ([f64; 3], bool) {
     // Golden section in ln β on the neighbouring grid cells.
     let lo_i = best_i.saturating_sub(1);
     let hi_i = (best_i + 1).min(BETA_GRID - 1);
-    let (mut a, mut b) = (
+    let (a, b) = (
         LN_BETA_MIN + step * lo_i as f64,
         LN_BETA_MIN + step * hi_i as f64,
     );
     let mut best_t = LN_BETA_MIN + step * best_i as f64;
-    let g = 0.5 * (5f64.sqrt() - 1.0);
-    let mut c = b - g * (b - a);
-    let mut d = a + g * (b - a);
-    let (mut fc, mut fd) = (prof(c, x), prof(d, x));
-    for _ in 0..200 {
-        if (b - a).abs() < 1e-14 {
-            break;
-        }
-        if fc < fd {
-            b = d;
-            d = c;
-            fd = fc;
-            c = b - g * (b - a);
-            fc = prof(c, x);
-        } else {
-            a = c;
-            c = d;
-            fc = fd;
-            d = a + g * (b - a);
-            fd = prof(d, x);
-        }
-    }
-    let (t_mid, f_mid) = if fc < fd { (c, fc) } else { (d, fd) };
+    let (t_mid, f_mid) = crate::golden::golden_section(|t| prof(t, x), a, b, 1e-14, 200);
     if f_mid < best {
         best_t = t_mid;
     }
