@@ -40,12 +40,13 @@
 //! let runs = schedules::runs();
 //! assert_eq!(runs.len(), 235);
 //! // The 33M model of Hägele et al.: cosine runs of 3,000, 7,000 and 10,000 steps.
-//! let cosines: Vec<_> = runs
+//! let mut cosines: Vec<_> = runs
 //!     .iter()
 //!     .filter(|r| r.run_set() == RunSet::HageleSlimPajama && r.kind() == ScheduleKind::Cosine)
 //!     .filter(|r| r.params().get() < 4e7)
 //!     .map(|r| r.total_steps())
 //!     .collect();
+//! cosines.sort_unstable();
 //! assert_eq!(cosines, [3_000, 7_000, 10_000]);
 //! # Ok::<(), isoflop::Error>(())
 //! ```
