@@ -5,13 +5,21 @@
 //! cargo run --release --example backtest                 # scoreboard + target/backtest.svg
 //! cargo run --release --example backtest -- --json       # one JSON object {"scoreboard": [...], ...}
 //! cargo run --release --example backtest -- --seed 7 --draws 2000 --bootstrap 400 --svg out.svg
+//! cargo run --release --example backtest -- --consensus-table > src/consensus/table_data.rs
 //! ```
+//!
+//! After the per-hypothesis scoreboard it prints the consensus (`isoflop::consensus`) scored
+//! leave one group out: each model size of each corpus predicted by error models and
+//! stacking weights fitted without it, with coverage at 50/80/90%, MAE beside the best
+//! single hypothesis chosen in hindsight, and band width. `--consensus-table` prints the
+//! calibration fitted on every outcome instead, as the source of the table the crate ships.
 //!
 //! The SVG has two panels of predicted against observed loss (the diagonal is a
 //! perfect prediction; bars are the bands): the LLaMA-1 curves (along-curve and
 //! across-models splits) and the Chinchilla runs (along-compute splits).
 
 use isoflop::backtest::{self, BacktestOptions, Record, ScoreRow, Scoreboard};
+use isoflop::consensus::{self, Calibration, CoverageRow, HeldOut, TargetKind};
 use plotters::prelude::*;
 use serde_json::json;
 use std::path::PathBuf;
@@ -20,6 +28,7 @@ use std::time::Instant;
 
 struct Args {
     json: bool,
+    consensus_table: bool,
     svg: PathBuf,
     /// Include the multi-power law in the half-schedule split (slow: seconds per curve).
     multi_power: bool,
@@ -27,11 +36,12 @@ struct Args {
 }
 
 const USAGE: &str =
-    "usage: backtest [--json] [--seed S] [--draws N] [--bootstrap N] [--level L] [--svg PATH] [--no-multi-power]";
+    "usage: backtest [--json] [--seed S] [--draws N] [--bootstrap N] [--level L] [--svg PATH] [--no-multi-power] [--consensus-table]";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         json: false,
+        consensus_table: false,
         multi_power: true,
         svg: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/backtest.svg"),
         options: BacktestOptions::default(),
@@ -48,6 +58,7 @@ fn parse_args() -> Result<Args, String> {
         };
         match flag.as_str() {
             "--json" => args.json = true,
+            "--consensus-table" => args.consensus_table = true,
             "--no-multi-power" => args.multi_power = false,
             "--seed" => args.options.seed = whole("--seed", value("--seed")?)?,
             "--draws" => args.options.curve_draws = whole("--draws", value("--draws")?)? as usize,
@@ -366,6 +377,16 @@ fn main() -> ExitCode {
         all.extend(records);
         let mut fails = b.failures;
         fails.extend(failures);
+        // Runs actually planned longer, and larger sizes (Hägele et al. 2024; Schaipp et al. 2025).
+        let planned = backtest::PlannedOptions {
+            seed: args.options.seed,
+            curve_draws: args.options.curve_draws,
+            ..Default::default()
+        };
+        let (records, failures) =
+            backtest::planned_bundled(&planned, args.options.bootstrap, &mut predictor)?;
+        all.extend(records);
+        fails.extend(failures);
         Scoreboard::new(all, fails)
     }) {
         Ok(b) => b,
@@ -374,6 +395,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let consensus = match consensus_scores(&board) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("consensus failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.consensus_table {
+        print!(
+            "{}",
+            consensus::table::render(&consensus.final_loss, &consensus.curve_point)
+        );
+        return ExitCode::SUCCESS;
+    }
     let elapsed = start.elapsed();
     let mut notes = backtest::schedule_notes(&board);
     notes.extend(backtest::band_notes(&board));
@@ -387,12 +422,21 @@ fn main() -> ExitCode {
             "records": board.records,
             "failures": board.failures,
             "notes": notes,
+            "consensus": {
+                "coverage": consensus.rows,
+                "held_out": consensus.held,
+                "weights": {
+                    "final_loss": weights_json(&consensus.final_loss),
+                    "curve_point": weights_json(&consensus.curve_point),
+                },
+            },
             "options": args.options,
             "svg": args.svg.display().to_string(),
         });
         println!("{out}");
     } else {
         print_board(&board, &notes, &args.options);
+        print_consensus(&consensus);
         println!(
             "\nPredicted vs observed: {} (computed in {:.1} s)",
             args.svg.display(),
@@ -400,4 +444,88 @@ fn main() -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+struct ConsensusScores {
+    rows: Vec<CoverageRow>,
+    held: Vec<HeldOut>,
+    final_loss: Calibration,
+    curve_point: Calibration,
+}
+
+/// The consensus scored leave one group out, and calibrated on every outcome.
+fn consensus_scores(board: &Scoreboard) -> Result<ConsensusScores, isoflop::Error> {
+    let outcomes = consensus::outcomes(&board.records)?;
+    let held = consensus::leave_one_group_out(&outcomes)?;
+    let rows = consensus::coverage_table(&held, &outcomes);
+    let of = |k: TargetKind| -> Vec<consensus::Outcome> {
+        outcomes.iter().filter(|o| o.kind() == k).cloned().collect()
+    };
+    Ok(ConsensusScores {
+        rows,
+        held,
+        final_loss: consensus::calibrate(&of(TargetKind::FinalLoss))?,
+        curve_point: consensus::calibrate(&of(TargetKind::CurvePoint))?,
+    })
+}
+
+fn weights_json(c: &Calibration) -> serde_json::Value {
+    c.models()
+        .iter()
+        .zip(c.weights())
+        .map(|(m, w)| {
+            json!({"hypothesis": m.hypothesis(), "weight": w, "scale": m.scale(),
+                   "bias": m.bias(), "outcomes": m.outcomes(), "groups": m.groups()})
+        })
+        .collect()
+}
+
+fn print_consensus(c: &ConsensusScores) {
+    println!("\nConsensus (stacking on the log score, error models growing with extrapolation),");
+    println!("scored leave one group out: each model size of each corpus predicted without it.");
+    println!(
+        "  {:<28} {:>4} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7}  best single in hindsight (MAE)",
+        "split", "n", "groups", "50%", "80%", "90%", "MAE", "width90"
+    );
+    for r in &c.rows {
+        let best = r
+            .best_single
+            .as_ref()
+            .map_or("-".to_string(), |(h, m)| format!("{h} ({m:.4})"));
+        println!(
+            "  {:<28} {:>4} {:>6} {:>5.0}% {:>5.0}% {:>5.0}% {:>7.4} {:>7.3}  {best}",
+            r.split,
+            r.outcomes,
+            r.groups,
+            100.0 * r.coverage[0],
+            100.0 * r.coverage[1],
+            100.0 * r.coverage[2],
+            r.mae,
+            r.width90
+        );
+    }
+    if let Some(all) = c.rows.last() {
+        let (lo, hi) = consensus::wilson90(all.coverage[2], all.outcomes);
+        println!(
+            "  90% band overall: {:.0}% of {} outcomes (Wilson 90% interval {:.0}-{:.0}%; {} independent groups, so read it as resting on far fewer)",
+            100.0 * all.coverage[2],
+            all.outcomes,
+            100.0 * lo,
+            100.0 * hi,
+            all.groups
+        );
+    }
+    println!(
+        "\nStacking weights for final losses (before renormalising over the members that apply):"
+    );
+    for (m, w) in c.final_loss.models().iter().zip(c.final_loss.weights()) {
+        println!(
+            "  {:<44} {:>6.3}  error scale {:.4} over {} outcomes, {} groups",
+            m.hypothesis(),
+            w,
+            m.scale(),
+            m.outcomes(),
+            m.groups()
+        );
+    }
 }

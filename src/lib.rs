@@ -100,6 +100,7 @@
 //! | fit | [`fit`] | the Chinchilla fitting protocol, bootstrap draws |
 //! | query | [`prediction`], [`query`] | loss at a budget, inverse, optimal split, comparisons |
 //! | backtest | [`backtest`] | fit on part of the data, predict the rest: error, bias, band coverage |
+//! | consensus | [`consensus`] | one answer: hypotheses weighted and widened by their backtests |
 //! | report | [`report`] | evcxr notebook display (HTML), SVG plots |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -127,6 +128,7 @@ pub mod prediction;
 pub mod query;
 
 pub mod backtest;
+pub mod consensus;
 
 pub mod report;
 
