@@ -20,6 +20,7 @@
 
 use isoflop::backtest::{self, BacktestOptions, Record, ScoreRow, Scoreboard};
 use isoflop::consensus::{self, Calibration, CoverageRow, HeldOut, TargetKind};
+use isoflop::data::schedules::{self, RunSet};
 use plotters::prelude::*;
 use serde_json::json;
 use std::path::PathBuf;
@@ -84,12 +85,18 @@ fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
 }
 
 fn print_row(r: &ScoreRow) {
-    let cov = match (r.coverage, r.level) {
-        (Some(c), Some(l)) => format!("{:>3.0}% of {:.0}%", 100.0 * c, 100.0 * l),
+    let cov = match (r.coverage, r.level, r.coverage_50_80) {
+        (Some(c), Some(l), Some((c50, c80))) => format!(
+            "{:>3.0}/{:>3.0}/{:>3.0}% of 50/80/{:.0}",
+            100.0 * c50,
+            100.0 * c80,
+            100.0 * c,
+            100.0 * l
+        ),
         _ => "no band".to_string(),
     };
     println!(
-        "  {:<44} {:>3} {:>7.4} {:>7.4} {:>+8.4} {:>12} {:<15} {:>6} {:>6.2} {:>6.2}{}",
+        "  {:<44} {:>3} {:>7.4} {:>7.4} {:>+8.4} {:>24} {:<15} {:>6} {:>6.2} {:>6.2}{}",
         r.hypothesis,
         r.predictions,
         r.mae,
@@ -119,7 +126,7 @@ fn print_board(board: &Scoreboard, notes: &[String], options: &BacktestOptions) 
     for split in board.splits() {
         println!("{split}");
         println!(
-            "  {:<44} {:>3} {:>7} {:>7} {:>8} {:>12} {:<15} {:>6} {:>6} {:>6}",
+            "  {:<44} {:>3} {:>7} {:>7} {:>8} {:>24} {:<15} {:>6} {:>6} {:>6}",
             "hypothesis", "n", "MAE", "max", "bias", "coverage", "band", "width", "x med", "x max"
         );
         for r in board.ranking(split) {
@@ -425,6 +432,7 @@ fn main() -> ExitCode {
             "consensus": {
                 "coverage": consensus.rows,
                 "held_out": consensus.held,
+                "matched_compute": {"pairs": consensus.pairs, "scores": consensus.pair_scores},
                 "weights": {
                     "final_loss": weights_json(&consensus.final_loss),
                     "curve_point": weights_json(&consensus.curve_point),
@@ -448,21 +456,37 @@ fn main() -> ExitCode {
 
 struct ConsensusScores {
     rows: Vec<CoverageRow>,
+    pairs: Vec<backtest::MatchedPair>,
+    pair_scores: Vec<consensus::PairScore>,
     held: Vec<HeldOut>,
     final_loss: Calibration,
     curve_point: Calibration,
 }
 
 /// The consensus scored leave one group out, and calibrated on every outcome.
+/// Two runs count as matched in compute when their 6ND agree within this factor.
+const MATCH_TOLERANCE: f64 = 1.3;
+
 fn consensus_scores(board: &Scoreboard) -> Result<ConsensusScores, isoflop::Error> {
     let outcomes = consensus::outcomes(&board.records)?;
     let held = consensus::leave_one_group_out(&outcomes)?;
     let rows = consensus::coverage_table(&held, &outcomes);
+    // The rant's question at small scale: pairs of sizes at matched compute (within 1.3x).
+    let mut pairs = Vec::new();
+    for set in [RunSet::HageleSlimPajama, RunSet::HageleOpenWebText2] {
+        pairs.extend(backtest::matched_pairs(
+            &schedules::runs_in(set),
+            MATCH_TOLERANCE,
+        )?);
+    }
+    let pair_scores = consensus::score_pairs(&pairs, &outcomes, &held);
     let of = |k: TargetKind| -> Vec<consensus::Outcome> {
         outcomes.iter().filter(|o| o.kind() == k).cloned().collect()
     };
     Ok(ConsensusScores {
         rows,
+        pairs,
+        pair_scores,
         held,
         final_loss: consensus::calibrate(&of(TargetKind::FinalLoss))?,
         curve_point: consensus::calibrate(&of(TargetKind::CurvePoint))?,
@@ -513,6 +537,30 @@ fn print_consensus(c: &ConsensusScores) {
             100.0 * lo,
             100.0 * hi,
             all.groups
+        );
+    }
+    let won = c.pairs.iter().filter(|p| p.small_won()).count();
+    println!(
+        "\nMatched compute (the rant's question at small scale): {} pairs of a smaller size trained longer",
+        c.pairs.len()
+    );
+    println!(
+        "against a larger size's run within {MATCH_TOLERANCE}x its compute; the smaller one ended lower in {won}."
+    );
+    println!(
+        "P = probability the smaller ends lower (consensus: held out, never saw the smaller size)."
+    );
+    println!(
+        "  {:<44} {:>5} {:>8} {:>7}",
+        "predictor", "pairs", "hit rate", "Brier"
+    );
+    for r in &c.pair_scores {
+        println!(
+            "  {:<44} {:>5} {:>7.0}% {:>7.3}",
+            r.hypothesis,
+            r.pairs,
+            100.0 * r.hit_rate,
+            r.brier
         );
     }
     println!(

@@ -189,3 +189,56 @@ fn calibration_points() -> Vec<CalibrationPoint> {
     .map(|&m| CalibrationPoint::final_of(&llama::curve(m), Tokens::new(10e9).unwrap()))
     .collect()
 }
+
+/// The planned-longer split on Hägele et al.'s 33M model (cosine runs of 3,000, 7,000 and
+/// 10,000 steps): every hypothesis fitted on the 3,000-step run predicts the two longer
+/// runs' final losses, observed as their last logged points.
+#[test]
+fn planned_longer_predicts_the_longer_runs_of_a_size() {
+    use isoflop::backtest::{planned_longer, PlannedOptions};
+    use isoflop::data::schedules::{self, RunSet, ScheduleKind};
+    use isoflop::query::Predictor;
+    let runs: Vec<_> = schedules::runs_in(RunSet::HageleSlimPajama)
+        .into_iter()
+        .filter(|r| r.params().get() < 4e7)
+        .collect();
+    let opts = PlannedOptions { curve_draws: 50, annealing_draws: 0, ..Default::default() };
+    let (records, failures) = planned_longer(&runs, &opts, &mut Predictor::new(0.9).unwrap()).unwrap();
+    assert!(failures.is_empty(), "{failures:?}");
+    assert_eq!(records.len(), 2 * 4, "two longer runs, three continuations and the annealing law");
+    let short = runs.iter().find(|r| r.kind() == ScheduleKind::Cosine && r.total_steps() == 3_000).unwrap();
+    for r in &records {
+        let target = runs.iter().find(|x| r.target == format!("{} final loss", x.name())).unwrap();
+        assert!(target.total_steps() == 7_000 || target.total_steps() == 10_000);
+        assert_eq!(r.observed, target.final_loss());
+        let ratio = target.planned_tokens().get() / short.curve().last_tokens().get();
+        assert!((r.extrapolation - ratio).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn matched_pairs_are_within_their_tolerance_and_score_as_probabilities() {
+    use isoflop::backtest::matched_pairs;
+    use isoflop::data::schedules::{self, RunSet};
+    let runs = schedules::runs_in(RunSet::HageleSlimPajama);
+    assert!(matched_pairs(&runs, 0.5).is_err());
+    let pairs = matched_pairs(&runs, 1.3).unwrap();
+    assert!(!pairs.is_empty());
+    for p in &pairs {
+        assert!(p.compute_ratio <= 1.3 && p.compute_ratio >= 1.0 / 1.3, "{p:?}");
+        assert_eq!(p.small_won(), p.small_observed < p.large_observed);
+    }
+    // A hypothesis that predicts the small run exactly, with a tight band, scores a
+    // perfect hit rate and a Brier score near zero.
+    let outcomes: Vec<Outcome> = pairs
+        .iter()
+        .map(|p| {
+            let m = MemberForecast::new("oracle", p.small_observed, 1e-6, 1.0).unwrap();
+            Outcome::new(&p.small, &p.split, "g", TargetKind::FinalLoss, p.small_observed, vec![m]).unwrap()
+        })
+        .collect();
+    let s = consensus::score_pairs(&pairs, &outcomes, &[]);
+    assert_eq!(s[0].hypothesis, "oracle");
+    assert_eq!(s[0].hit_rate, 1.0);
+    assert!(s[0].brier < 1e-6);
+}

@@ -56,8 +56,8 @@ pub use compute::{
 pub use curve::{along_curve, default_fit_start, holdout_points, truncate, CurveSplit};
 pub use models::{across_models, across_models_label, calibrated_id};
 pub use planned::{
-    across_sizes, across_sizes_label, planned_bundled, planned_longer, planned_longer_label,
-    PlannedOptions,
+    across_sizes, across_sizes_label, matched_pairs, planned_bundled, planned_longer,
+    planned_longer_label, MatchedPair, PlannedOptions,
 };
 pub use schedule::{half_schedule, HalfScheduleOptions, HALF_SPLIT};
 pub use score::{BandKind, Failure, Record, ScoreRow, Scoreboard};

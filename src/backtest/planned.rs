@@ -307,3 +307,78 @@ pub fn planned_bundled(
     }
     Ok((records, failures))
 }
+
+/// The rant's question at small scale: a smaller size trained longer against a larger
+/// size's run of about the same compute. `small` is a planned-longer target (the
+/// record's `target`), `large` a run of a larger size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchedPair {
+    /// The planned-longer split the small run's predictions are in.
+    pub split: String,
+    /// The small run, as named in its records' `target`.
+    pub small: String,
+    /// Its observed final loss.
+    pub small_observed: f64,
+    /// The larger size's run, by name.
+    pub large: String,
+    /// Its observed final loss.
+    pub large_observed: f64,
+    /// 6ND of the large run over the small one's.
+    pub compute_ratio: f64,
+}
+
+impl MatchedPair {
+    /// Whether the smaller model ended lower.
+    pub fn small_won(&self) -> bool {
+        self.small_observed < self.large_observed
+    }
+}
+
+/// Every (planned-longer target, larger size) pair of cosine runs whose 6ND compute agree
+/// within a factor `tolerance` (the closest larger run per size).
+///
+/// # Errors
+/// A tolerance that is not finite and >= 1 ([`crate::Error::InvalidValue`]).
+pub fn matched_pairs(runs: &[&ScheduledRun], tolerance: f64) -> Result<Vec<MatchedPair>> {
+    if !(tolerance.is_finite() && tolerance >= 1.0) {
+        return Err(crate::Error::InvalidValue {
+            what: "matched-compute tolerance",
+            value: tolerance,
+            allowed: "must be finite and >= 1 (a factor)",
+        });
+    }
+    let flops = |r: &ScheduledRun| 6.0 * r.params().get() * r.planned_tokens().get();
+    let fams = cosine_families(runs);
+    let mut out = Vec::new();
+    for fam in &fams {
+        for small in &fam[1..] {
+            let mut larger: Vec<f64> = fams
+                .iter()
+                .map(|f| f[0].params().get())
+                .filter(|&n| n > small.params().get())
+                .collect();
+            larger.sort_by(f64::total_cmp);
+            larger.dedup();
+            for n in larger {
+                let best = fams
+                    .iter()
+                    .filter(|f| f[0].params().get() == n && f[0].dataset() == small.dataset())
+                    .flat_map(|f| f.iter())
+                    .map(|r| (r, flops(r) / flops(small)))
+                    .filter(|(_, ratio)| ratio.max(1.0 / ratio) <= tolerance)
+                    .min_by(|a, b| a.1.ln().abs().total_cmp(&b.1.ln().abs()));
+                if let Some((large, ratio)) = best {
+                    out.push(MatchedPair {
+                        split: planned_longer_label(small.dataset()),
+                        small: format!("{} final loss", small.name()),
+                        small_observed: small.final_loss(),
+                        large: large.name().to_string(),
+                        large_observed: large.final_loss(),
+                        compute_ratio: ratio,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}

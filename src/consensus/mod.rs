@@ -713,6 +713,8 @@ pub struct HeldOut {
     pub bands: Vec<Band>,
     /// Members that had no error model without this group, and so dropped out.
     pub dropped: Vec<String>,
+    /// The held-out predictive distribution itself.
+    pub mixture: Mixture,
 }
 
 impl HeldOut {
@@ -763,6 +765,7 @@ pub fn leave_one_group_out(outcomes: &[Outcome]) -> Result<Vec<HeldOut>> {
                 observed: o.observed,
                 bands,
                 dropped,
+                mixture: mix,
             });
         }
     }
@@ -881,4 +884,72 @@ pub fn wilson90(p: f64, n: usize) -> (f64, f64) {
     let c = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
     let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
     ((c - h).max(0.0), (c + h).min(1.0))
+}
+
+/// How well one predictor answered "does the smaller model, trained longer, end below the
+/// larger one at about the same compute?" over matched pairs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairScore {
+    /// The hypothesis' id, or `consensus`.
+    pub hypothesis: String,
+    /// Pairs it answered.
+    pub pairs: usize,
+    /// Share of pairs where its more likely answer (P > 0.5) was the observed one.
+    pub hit_rate: f64,
+    /// Mean (P - outcome)²: 0 is perfect, 0.25 is a coin flip's, 1 is certainly wrong.
+    pub brier: f64,
+}
+
+/// Scores every hypothesis and the held-out consensus on `pairs`: P(small ends below the
+/// large run's observed loss) from each hypothesis' forecast of the small run (a normal
+/// with its band's spread; a point verdict without one), and from the consensus's held-out
+/// mixture (which never saw the small run's group).
+pub fn score_pairs(
+    pairs: &[crate::backtest::MatchedPair],
+    outcomes: &[Outcome],
+    held: &[HeldOut],
+) -> Vec<PairScore> {
+    let mut acc: BTreeMap<String, (usize, usize, f64)> = BTreeMap::new();
+    let mut add = |h: &str, p: f64, won: bool| {
+        let e = acc.entry(h.to_string()).or_default();
+        let y = if won { 1.0 } else { 0.0 };
+        e.0 += 1;
+        e.1 += usize::from((p > 0.5) == won);
+        e.2 += (p - y) * (p - y);
+    };
+    for pair in pairs {
+        let won = pair.small_won();
+        if let Some(o) = outcomes
+            .iter()
+            .find(|o| o.split == pair.split && o.question == pair.small)
+        {
+            for m in &o.members {
+                let p = if m.spread > 0.0 {
+                    phi((pair.large_observed - m.point) / m.spread)
+                } else if m.point < pair.large_observed {
+                    1.0
+                } else {
+                    0.0
+                };
+                add(&m.hypothesis, p, won);
+            }
+        }
+        if let Some(h) = held
+            .iter()
+            .find(|h| h.split == pair.split && h.question == pair.small)
+        {
+            add("consensus", h.mixture.cdf(pair.large_observed), won);
+        }
+    }
+    let mut rows: Vec<PairScore> = acc
+        .into_iter()
+        .map(|(h, (n, hits, b))| PairScore {
+            hypothesis: h,
+            pairs: n,
+            hit_rate: hits as f64 / n as f64,
+            brier: b / n as f64,
+        })
+        .collect();
+    rows.sort_by(|a, b| a.brier.total_cmp(&b.brier));
+    rows
 }
