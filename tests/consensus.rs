@@ -202,13 +202,28 @@ fn planned_longer_predicts_the_longer_runs_of_a_size() {
         .into_iter()
         .filter(|r| r.params().get() < 4e7)
         .collect();
-    let opts = PlannedOptions { curve_draws: 50, annealing_draws: 0, ..Default::default() };
-    let (records, failures) = planned_longer(&runs, &opts, &mut Predictor::new(0.9).unwrap()).unwrap();
+    let opts = PlannedOptions {
+        curve_draws: 50,
+        annealing_draws: 0,
+        ..Default::default()
+    };
+    let (records, failures) =
+        planned_longer(&runs, &opts, &mut Predictor::new(0.9).unwrap()).unwrap();
     assert!(failures.is_empty(), "{failures:?}");
-    assert_eq!(records.len(), 2 * 4, "two longer runs, three continuations and the annealing law");
-    let short = runs.iter().find(|r| r.kind() == ScheduleKind::Cosine && r.total_steps() == 3_000).unwrap();
+    assert_eq!(
+        records.len(),
+        2 * 4,
+        "two longer runs, three continuations and the annealing law"
+    );
+    let short = runs
+        .iter()
+        .find(|r| r.kind() == ScheduleKind::Cosine && r.total_steps() == 3_000)
+        .unwrap();
     for r in &records {
-        let target = runs.iter().find(|x| r.target == format!("{} final loss", x.name())).unwrap();
+        let target = runs
+            .iter()
+            .find(|x| r.target == format!("{} final loss", x.name()))
+            .unwrap();
         assert!(target.total_steps() == 7_000 || target.total_steps() == 10_000);
         assert_eq!(r.observed, target.final_loss());
         let ratio = target.planned_tokens().get() / short.curve().last_tokens().get();
@@ -225,7 +240,10 @@ fn matched_pairs_are_within_their_tolerance_and_score_as_probabilities() {
     let pairs = matched_pairs(&runs, 1.3).unwrap();
     assert!(!pairs.is_empty());
     for p in &pairs {
-        assert!(p.compute_ratio <= 1.3 && p.compute_ratio >= 1.0 / 1.3, "{p:?}");
+        assert!(
+            p.compute_ratio <= 1.3 && p.compute_ratio >= 1.0 / 1.3,
+            "{p:?}"
+        );
         assert_eq!(p.small_won(), p.small_observed < p.large_observed);
     }
     // A hypothesis that predicts the small run exactly, with a tight band, scores a
@@ -234,7 +252,15 @@ fn matched_pairs_are_within_their_tolerance_and_score_as_probabilities() {
         .iter()
         .map(|p| {
             let m = MemberForecast::new("oracle", p.small_observed, 1e-6, 1.0).unwrap();
-            Outcome::new(&p.small, &p.split, "g", TargetKind::FinalLoss, p.small_observed, vec![m]).unwrap()
+            Outcome::new(
+                &p.small,
+                &p.split,
+                "g",
+                TargetKind::FinalLoss,
+                p.small_observed,
+                vec![m],
+            )
+            .unwrap()
         })
         .collect();
     let s = consensus::score_pairs(&pairs, &outcomes, &[]);
