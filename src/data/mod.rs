@@ -5,8 +5,10 @@
 //! - [`llama`]: the LLaMA-1 Figure 1 training-loss curves, shipped as a compact table.
 //! - [`sweep`]: isoFLOP sweeps: runs grouped by experiment and assigned to compute budgets.
 //! - [`curve`]: a validated loss curve (tokens, loss) and its CSV loader.
+//! - [`csv_input`]: the caps every CSV loader applies (file size, line length).
 
 pub mod chinchilla;
+pub mod csv_input;
 pub mod curve;
 pub mod llama;
 pub mod run_table;

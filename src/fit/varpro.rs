@@ -154,6 +154,8 @@ struct Profile {
     ln_n: Vec<f64>,
     ln_d: Vec<f64>,
     loss: Vec<f64>,
+    /// √count per run: the least squares weight each run by the rows it stands for.
+    root_weight: Vec<f64>,
     huber: ChinchillaObjective,
     kind: VarproObjective,
     solver: SolverOptions,
@@ -197,6 +199,11 @@ impl Profile {
             ln_n: table.iter().map(|r| r.n.get().ln()).collect(),
             ln_d: table.iter().map(|r| r.d.get().ln()).collect(),
             loss: table.iter().map(|r| r.loss).collect(),
+            root_weight: table
+                .counts()
+                .iter()
+                .map(|&c| f64::from(c).sqrt())
+                .collect(),
             huber: ChinchillaObjective::new(table),
             kind,
             solver,
@@ -209,10 +216,19 @@ impl Profile {
     /// unit norm and solved by SVD.
     fn nnls(&self, alpha: f64, beta: f64) -> Option<Inner> {
         let m = self.loss.len();
+        let w = &self.root_weight;
         let cols: [Vec<f64>; 3] = [
-            vec![1.0; m],
-            self.ln_n.iter().map(|x| (-alpha * x).exp()).collect(),
-            self.ln_d.iter().map(|x| (-beta * x).exp()).collect(),
+            w.clone(),
+            self.ln_n
+                .iter()
+                .zip(w)
+                .map(|(x, w)| w * (-alpha * x).exp())
+                .collect(),
+            self.ln_d
+                .iter()
+                .zip(w)
+                .map(|(x, w)| w * (-beta * x).exp())
+                .collect(),
         ];
         let norms: Vec<f64> = cols
             .iter()
@@ -221,7 +237,7 @@ impl Profile {
         if norms.iter().any(|n| !(n.is_finite() && *n > 0.0)) {
             return None;
         }
-        let y = DVector::from_column_slice(&self.loss);
+        let y = DVector::from_iterator(m, self.loss.iter().zip(w).map(|(l, w)| w * l));
         let mut best: Option<Inner> = None;
         for support in 1u8..8 {
             let idx: Vec<usize> = (0..3).filter(|k| support & (1 << k) != 0).collect();
