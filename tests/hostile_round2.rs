@@ -452,3 +452,126 @@ fn absurd_answers_are_not_ok() {
         cmp.problems()
     );
 }
+
+/// The direct mean shift the O(n log n) clustering replaced (quadratic: every step scans
+/// every run), kept here as the reference it must agree with.
+fn mean_shift_reference(log_c: &[f64], tol: f64) -> (Vec<f64>, Vec<Option<usize>>) {
+    let mean_within = |x: f64| {
+        let (sum, count) = log_c
+            .iter()
+            .filter(|&&v| (v - x).abs() <= tol)
+            .fold((0.0, 0usize), |(s, c), &v| (s + v, c + 1));
+        (sum / count.max(1) as f64, count)
+    };
+    let mut modes: Vec<f64> = Vec::new();
+    for &start in log_c {
+        let mut x = start;
+        for _ in 0..100 {
+            let (m, _) = mean_within(x);
+            if (m - x).abs() < 1e-9 {
+                break;
+            }
+            x = m;
+        }
+        if mean_within(x).1 >= 2 && !modes.iter().any(|&m| (m - x).abs() < 0.5 * tol) {
+            modes.push(x);
+        }
+    }
+    modes.sort_by(f64::total_cmp);
+    let assignment: Vec<Option<usize>> = log_c
+        .iter()
+        .map(|&v| {
+            modes
+                .iter()
+                .enumerate()
+                .map(|(k, &m)| (k, (m - v).abs()))
+                .filter(|&(_, d)| d <= tol)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(k, _)| k)
+        })
+        .collect();
+    let mut centres = Vec::new();
+    let mut renumber = vec![None; modes.len()];
+    for (k, slot) in renumber.iter_mut().enumerate() {
+        let members: Vec<f64> = log_c
+            .iter()
+            .zip(&assignment)
+            .filter(|(_, a)| **a == Some(k))
+            .map(|(v, _)| *v)
+            .collect();
+        if members.len() >= 2 {
+            *slot = Some(centres.len());
+            centres.push(10f64.powf(members.iter().sum::<f64>() / members.len() as f64));
+        }
+    }
+    let assignment = assignment
+        .iter()
+        .map(|a| a.and_then(|k| renumber[k]))
+        .collect();
+    (centres, assignment)
+}
+
+/// Budgets and assignment of `table` by clustering, and by the reference.
+fn both_clusterings(
+    table: &RunTable,
+    tol: f64,
+) -> (
+    (Vec<f64>, Vec<Option<usize>>),
+    (Vec<f64>, Vec<Option<usize>>),
+) {
+    let s = IsoFlopSweep::from_table(
+        "t",
+        table,
+        &BudgetRule::Cluster {
+            tolerance_decades: tol,
+        },
+    )
+    .unwrap();
+    let log_c: Vec<f64> = table
+        .iter()
+        .map(|r| (6.0 * r.n.get() * r.d.get()).log10())
+        .collect();
+    (
+        (
+            s.budgets().iter().map(|b| b.get()).collect(),
+            s.assignment().to_vec(),
+        ),
+        mean_shift_reference(&log_c, tol),
+    )
+}
+
+// 2. The O(n log n) clustering gives the mean shift's budgets on the bundled runs and on
+// random sweeps, clustered and scattered.
+#[test]
+fn fast_clustering_agrees_with_the_direct_mean_shift() {
+    use rand::{Rng, SeedableRng};
+    for tol in [0.05, 0.1, 0.2] {
+        let (fast, slow) = both_clusterings(&chinchilla::replication_runs(), tol);
+        assert_eq!(fast, slow, "bundled runs, tolerance {tol}");
+        let (fast, slow) = both_clusterings(&chinchilla::runs(), tol);
+        assert_eq!(fast, slow, "all 245 runs, tolerance {tol}");
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(22);
+    for case in 0..200 {
+        let budgets = rng.random_range(1..12);
+        let runs = rng.random_range(2..300);
+        let scatter = if case % 3 == 0 { 1.5 } else { 0.03 };
+        let rows: Vec<(f64, f64, f64)> = (0..runs)
+            .map(|_| {
+                let c = 1e17
+                    * 10f64.powf(0.5 * rng.random_range(0..budgets) as f64)
+                    * 10f64.powf(scatter * (rng.random::<f64>() - 0.5));
+                let n = 1e7 * 10f64.powf(3.0 * rng.random::<f64>());
+                (n, c / (6.0 * n), 2.0 + rng.random::<f64>())
+            })
+            .collect();
+        let table = RunTable::from_rows(&rows).unwrap();
+        let tol = [0.05, 0.1, 0.2][case % 3];
+        let (fast, slow) = both_clusterings(&table, tol);
+        assert_eq!(fast.1, slow.1, "case {case}: assignment");
+        assert_eq!(fast.0.len(), slow.0.len(), "case {case}");
+        for (a, b) in fast.0.iter().zip(&slow.0) {
+            assert!((a / b - 1.0).abs() < 1e-12, "case {case}: {a} vs {b}");
+        }
+    }
+}
