@@ -77,6 +77,7 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown flag {other:?}\n{USAGE}")),
         }
     }
+    args.options.check().map_err(|e| format!("{e}\n{USAGE}"))?;
     Ok(args)
 }
 

@@ -15,6 +15,10 @@
 //!
 //! Flags: `--trials N` (200), `--draws N` bootstrap refits per trial (300), `--seed S` (1),
 //! `--level L` (0.95), `--noise SD` (default: measured), `--json`.
+//!
+//! Exit status: 0 with at least one completed trial; 2 for a bad argument (a level outside
+//! (0, 1), a noise SD outside [0, 1], more than `MAX_DRAWS` draws); 3 when no trial
+//! completed.
 
 use isoflop::data::chinchilla;
 use isoflop::data::run_table::RunTable;
@@ -35,6 +39,11 @@ struct Args {
     noise: Option<f64>,
     json: bool,
 }
+
+/// Most trials one run may ask for.
+const MAX_TRIALS: usize = 100_000;
+/// Largest noise SD in ln L: one SD multiplies a loss by e (real runs scatter by ~1%).
+const MAX_NOISE: f64 = 1.0;
 
 const USAGE: &str =
     "usage: coverage_study [--trials N] [--draws N] [--seed S] [--level L] [--noise SD] [--json]";
@@ -81,8 +90,21 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown flag {other:?}\n{USAGE}")),
         }
     }
-    if a.trials == 0 || a.draws < 2 {
-        return Err(format!("need --trials >= 1 and --draws >= 2\n{USAGE}"));
+    if a.trials == 0 || a.trials > MAX_TRIALS || a.draws < 2 {
+        return Err(format!(
+            "need 1 <= --trials <= {MAX_TRIALS} and --draws >= 2\n{USAGE}"
+        ));
+    }
+    isoflop::band::check_draw_count("--draws (bootstrap refits per trial)", a.draws)
+        .map_err(|e| format!("{e}\n{USAGE}"))?;
+    isoflop::band::check_level("--level (nominal coverage)", a.level)
+        .map_err(|e| format!("{e}\n{USAGE}"))?;
+    if let Some(sd) = a.noise {
+        if !(sd.is_finite() && (0.0..=MAX_NOISE).contains(&sd)) {
+            return Err(format!(
+                "--noise must be a standard deviation of ln L in [0, {MAX_NOISE}], got {sd}\n{USAGE}"
+            ));
+        }
     }
     Ok(a)
 }
@@ -111,7 +133,12 @@ fn normal(rng: &mut ChaCha8Rng) -> f64 {
 }
 
 /// The design's (N, D) with losses from `law` times log-normal noise.
-fn synthetic(law: &ChinchillaLaw, design: &RunTable, sd: f64, rng: &mut ChaCha8Rng) -> RunTable {
+fn synthetic(
+    law: &ChinchillaLaw,
+    design: &RunTable,
+    sd: f64,
+    rng: &mut ChaCha8Rng,
+) -> isoflop::Result<RunTable> {
     let rows: Vec<(f64, f64, f64)> = design
         .iter()
         .map(|r| {
@@ -119,7 +146,7 @@ fn synthetic(law: &ChinchillaLaw, design: &RunTable, sd: f64, rng: &mut ChaCha8R
             (r.n.get(), r.d.get(), clean * (sd * normal(rng)).exp())
         })
         .collect();
-    RunTable::from_rows(&rows).unwrap_or_else(|e| panic!("synthetic table: {e}"))
+    RunTable::from_rows(&rows)
 }
 
 /// Wilson score interval for k successes in n trials at 95%.
@@ -136,7 +163,7 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(2);
         }
     };
     let truth = ChinchillaLaw::besiroglu2024();
@@ -163,9 +190,11 @@ fn main() -> ExitCode {
     for trial in 0..args.trials {
         let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
         rng.set_stream(trial as u64);
-        let table = synthetic(&truth, &design, sd, &mut rng);
-        let result = fit_chinchilla(&table, &FitOptions::default())
-            .and_then(|fit| bootstrap(&table, &fit, args.draws, args.seed ^ (trial as u64) << 20));
+        let result = synthetic(&truth, &design, sd, &mut rng).and_then(|table| {
+            fit_chinchilla(&table, &FitOptions::default()).and_then(|fit| {
+                bootstrap(&table, &fit, args.draws, args.seed ^ (trial as u64) << 20)
+            })
+        });
         let Ok(boot) = result else {
             failed += 1;
             continue;
@@ -247,6 +276,10 @@ fn main() -> ExitCode {
             );
         }
         println!("{secs:.1} s");
+    }
+    if done == 0 {
+        eprintln!("no trial completed ({failed} failed): there is no coverage to report");
+        return ExitCode::from(3);
     }
     ExitCode::SUCCESS
 }

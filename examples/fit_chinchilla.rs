@@ -15,6 +15,9 @@
 //! those values anyway, labelled as not estimates.
 //! ```
 //!
+//! Exit status: 0 for a converged fit; 1 when the input cannot be read or is not a table of
+//! runs; 2 for a bad argument; 3 when the fit did not converge.
+//!
 //! `--subset K` times L-BFGS from K evenly spaced grid starts (every 4500/K-th), one thread,
 //! for the side-by-side comparison with SciPy in `benches/scipy_reference.py`.
 
@@ -81,6 +84,8 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown flag {other:?}\n{USAGE}")),
         }
     }
+    isoflop::band::check_draw_count("--bootstrap", args.bootstrap)
+        .map_err(|e| format!("{e}\n{USAGE}"))?;
     Ok(args)
 }
 
@@ -118,7 +123,17 @@ enum Outcome {
 
 fn run(args: &Args) -> isoflop::Result<Outcome> {
     let (runs, label) = match &args.csv {
-        Some(path) => (RunTable::from_csv_path(path)?, path.clone()),
+        Some(path) => {
+            let table = RunTable::from_csv_path(path)?;
+            if table.merged_rows() > 0 {
+                eprintln!(
+                    "warning: {} rows of {path} repeat an earlier row's (N, D) and were merged into {} runs (mean loss, weighted by count; resampled as one run each)",
+                    table.merged_rows(),
+                    table.len()
+                );
+            }
+            (table, path.clone())
+        }
         None => (
             chinchilla::replication_runs(),
             "bundled Chinchilla runs (Epoch AI digitisation), 5 highest losses dropped".into(),

@@ -11,8 +11,15 @@
 //! Without `--csv` it runs on the bundled Chinchilla runs (Hoffmann et al. 2022, Fig. 4, Epoch
 //! AI digitisation; the 240 runs of Besiroglu et al. 2024) with Hoffmann's 9 isoFLOP budgets,
 //! and also times the 4,500-start protocol, the screened strategy and variable projection.
+//!
+//! `--keep-duplicates` keeps rows that repeat an (N, D) as separate runs (the default
+//! merges them, with a warning). Exit status: 0 when every method gave an answer; 1 when
+//! the input cannot be read or is not a sweep; 2 for a bad argument (including more than
+//! `MAX_DRAWS` draws or a level outside (0, 1)); 3 when a method failed or did not
+//! converge (each is named on stderr, after the table).
 
 use isoflop::data::chinchilla;
+use isoflop::data::run_table::Duplicates;
 use isoflop::data::sweep::{BudgetRule, SweepColumns, SweepTable};
 use isoflop::fit::methods::{compare_methods, Estimate, MethodComparison, MethodOptions};
 use isoflop::fit::varpro::{fit_varpro, VarproOptions};
@@ -32,6 +39,7 @@ struct Args {
     pool: bool,
     json: bool,
     svg: Option<String>,
+    options: MethodOptions,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -45,6 +53,7 @@ fn parse_args() -> Result<Args, String> {
         pool: false,
         json: false,
         svg: None,
+        options: MethodOptions::default(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -59,13 +68,22 @@ fn parse_args() -> Result<Args, String> {
             "--level" => a.level = value()?.parse().map_err(|e| format!("--level: {e}"))?,
             "--svg" => a.svg = Some(value()?),
             "--pool" => a.pool = true,
+            "--keep-duplicates" => a.columns.duplicates = Duplicates::Keep,
             "--json" => a.json = true,
             "-h" | "--help" => {
-                return Err("usage: fit_sweep [--csv PATH] [--group COLUMN]... [--budget-column NAME] [--at 3.8e25] [--draws 200] [--seed 0] [--level 0.9] [--pool] [--svg DIR] [--json]".into())
+                return Err("usage: fit_sweep [--csv PATH] [--group COLUMN]... [--budget-column NAME] [--at 3.8e25] [--draws 200] [--seed 0] [--level 0.9] [--pool] [--keep-duplicates] [--svg DIR] [--json]".into())
             }
             other => return Err(format!("unknown argument {other:?}; try --help")),
         }
     }
+    a.options = MethodOptions {
+        at: a.at,
+        level: a.level,
+        bootstrap_draws: a.draws,
+        seed: a.seed,
+        ..MethodOptions::default()
+    };
+    a.options.check().map_err(|e| e.to_string())?;
     Ok(a)
 }
 
@@ -157,19 +175,36 @@ fn main() {
             std::process::exit(2);
         }
     };
-    if let Err(e) = run(&args) {
-        eprintln!("error: {e}");
-        std::process::exit(1);
+    match run(&args) {
+        Ok(problems) if problems.is_empty() => {}
+        Ok(problems) => {
+            for p in problems {
+                eprintln!("error: {p}");
+            }
+            eprintln!("the answer above is not trustworthy: a method failed or did not converge");
+            std::process::exit(3);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
     }
 }
 
-fn run(args: &Args) -> isoflop::Result<()> {
+/// Runs the comparison and prints it; returns what makes it untrustworthy (empty if nothing).
+fn run(args: &Args) -> isoflop::Result<Vec<String>> {
     let bundled = args.csv.is_none();
     let (table, budgets) = match &args.csv {
-        Some(path) => (
-            SweepTable::from_csv_path(path, &args.columns)?,
-            BudgetRule::Auto,
-        ),
+        Some(path) => {
+            let t = SweepTable::from_csv_path(path, &args.columns)?;
+            if t.table().merged_rows() > 0 {
+                eprintln!(
+                    "warning: {} rows of {path} repeat an earlier row's (N, D) and were merged (mean loss, weighted by count; resampled as one run each); --keep-duplicates keeps them",
+                    t.table().merged_rows()
+                );
+            }
+            (t, BudgetRule::Auto)
+        }
         None => (
             SweepTable::from_table(
                 "chinchilla (Hoffmann et al. 2022 Fig. 4, 240 runs)",
@@ -186,12 +221,8 @@ fn run(args: &Args) -> isoflop::Result<()> {
     };
     let table = if args.pool { table.pooled() } else { table };
     let options = MethodOptions {
-        at: args.at,
-        level: args.level,
-        bootstrap_draws: args.draws,
-        seed: args.seed,
         budgets,
-        ..MethodOptions::default()
+        ..args.options.clone()
     };
     let groups = table.groups();
     let mut results = Vec::with_capacity(groups.len());
@@ -243,5 +274,12 @@ fn run(args: &Args) -> isoflop::Result<()> {
             dir.display()
         );
     }
-    Ok(())
+    Ok(results
+        .iter()
+        .flat_map(|r| {
+            r.problems()
+                .into_iter()
+                .map(move |p| format!("{}: {p}", r.name))
+        })
+        .collect())
 }

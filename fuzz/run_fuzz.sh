@@ -4,7 +4,7 @@
 cd "$(dirname "$0")" || exit 1
 secs=${1:-600}
 shift 2>/dev/null
-targets=${*:-"quantity_strings run_table_csv curve_csv json"}
+targets=${*:-"quantity_strings run_table_csv curve_csv json sweep_csv"}
 mkdir -p logs
 for t in $targets; do
   mkdir -p "corpus/$t"

@@ -18,8 +18,20 @@ pub const DEFAULT_LEVEL: f64 = 0.90;
 /// refused with [`Error::InvalidValue`] rather than attempted.
 pub const MAX_DRAWS: usize = 1_000_000;
 
-/// Checks a requested number of draws against [`MAX_DRAWS`].
-pub(crate) fn check_draw_count(what: &'static str, n: usize) -> Result<usize> {
+/// Checks a requested number of draws against [`MAX_DRAWS`]: the one check every
+/// bootstrap, sampler and command-line tool of the crate applies before any work.
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming `what` when `n` is above [`MAX_DRAWS`].
+///
+/// # Examples
+/// ```
+/// use isoflop::band::check_draw_count;
+/// assert_eq!(check_draw_count("draws", 200)?, 200);
+/// assert!(check_draw_count("draws", usize::MAX).is_err());
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+pub fn check_draw_count(what: &'static str, n: usize) -> Result<usize> {
     if n > MAX_DRAWS {
         Err(Error::InvalidValue {
             what,
@@ -29,6 +41,23 @@ pub(crate) fn check_draw_count(what: &'static str, n: usize) -> Result<usize> {
     } else {
         Ok(n)
     }
+}
+
+/// Checks a band level: finite and in the open interval (0, 1).
+///
+/// # Errors
+/// [`Error::InvalidValue`] naming `what` for NaN, 0, 1 or anything outside.
+///
+/// # Examples
+/// ```
+/// use isoflop::band::check_level;
+/// assert!(check_level("band level", 0.9).is_ok());
+/// assert!(check_level("band level", f64::NAN).is_err());
+/// assert!(check_level("band level", 0.0).is_err());
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+pub fn check_level(what: &'static str, level: f64) -> Result<f64> {
+    check::open_unit(what, level)
 }
 
 /// A central interval: `lo <= median <= hi`, covering `level` of the draws.

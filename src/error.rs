@@ -29,7 +29,7 @@ pub enum Error {
         allowed: &'static str,
     },
     /// A string could not be parsed.
-    #[error("cannot parse {input:?} as {what}: {reason}")]
+    #[error("cannot parse {:?} as {what}: {}", clip(input), clip_to(reason, 4 * ECHO_LIMIT))]
     Parse {
         /// What was being parsed, e.g. "a token count".
         what: &'static str,
@@ -39,7 +39,7 @@ pub enum Error {
         reason: String,
     },
     /// A name (accelerator, preset, run, model) is not in the catalog.
-    #[error("unknown {what} {name:?}; known: {known}")]
+    #[error("unknown {what} {:?}; known: {known}", clip(name))]
     UnknownName {
         /// The kind of thing named, e.g. "accelerator".
         what: &'static str,
@@ -60,7 +60,7 @@ pub enum Error {
     #[error("the fit is not identifiable: {0}")]
     NonIdentifiable(String),
     /// A target cannot be reached under a hypothesis (e.g. a loss at or below its floor).
-    #[error("target loss {target} is unreachable under {hypothesis}: {reason}")]
+    #[error("target loss {} is unreachable under {hypothesis}: {reason}", show(*.target))]
     Unreachable {
         /// The hypothesis' stable id.
         hypothesis: String,
@@ -267,11 +267,51 @@ impl PartialEq for Error {
 }
 
 fn show(v: f64) -> String {
+    compact(v)
+}
+
+/// A number for a message: as Rust writes it (shortest round-trip) when that is short,
+/// else in scientific notation, so 1e308 is "1e308" and not 309 digits; "NaN", "inf".
+pub(crate) fn compact(v: f64) -> String {
     if v.is_nan() {
         "NaN".to_string()
-    } else {
+    } else if v == 0.0 || !v.is_finite() || (1e-4..1e16).contains(&v.abs()) {
         format!("{v}")
+    } else {
+        format!("{v:e}")
     }
+}
+
+/// [`compact`] with 4 decimals (`{:.4}`) for magnitudes up to 10⁹, else 4 decimals of
+/// scientific notation.
+pub(crate) fn compact4(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-4..1e9).contains(&v.abs()) {
+        format!("{v:.4e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+/// Longest text an error message echoes from its input, in bytes.
+pub const ECHO_LIMIT: usize = 120;
+
+/// Text echoed into a message: whole up to [`ECHO_LIMIT`] bytes, else its start and its
+/// length, so a 100 MB field never becomes a 100 MB message.
+pub(crate) fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    clip_to(text, ECHO_LIMIT)
+}
+
+/// [`clip`] to `limit` bytes (at least 60).
+pub(crate) fn clip_to(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    let limit = limit.max(60);
+    if text.len() <= limit {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut end = limit - 40;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!("{}... ({} bytes in all)", &text[..end], text.len()))
 }
 
 #[cfg(feature = "csv")]

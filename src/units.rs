@@ -126,9 +126,17 @@ pub(crate) fn parse_number(what: &'static str, input: &str, units: &[(&str, f64)
     let v: f64 = s
         .parse()
         .map_err(|_| err("not a valid decimal number".into()))?;
-    let v = v * scale * unit_factor;
+    // "6.7B" is read as the decimal 6.7e9 (correctly rounded, the same f64 as
+    // "6700000000"), not as 6.7 x 1e9, which can differ in the last bit.
+    let exact = (unit_factor == 1.0 && scale > 1.0 && !s.contains(['e', 'E']))
+        .then(|| format!("{s}e{}", scale.log10().round()).parse::<f64>().ok())
+        .flatten();
+    let v = exact.unwrap_or(v * scale * unit_factor);
     if !v.is_finite() || v <= 0.0 {
-        return Err(err(format!("the value must be finite and > 0, got {v}")));
+        return Err(err(format!(
+            "the value must be finite and > 0, got {}",
+            crate::error::compact(v)
+        )));
     }
     Ok(v)
 }

@@ -1,7 +1,8 @@
 //! Any bytes as JSON for every deserialisable type of the crate (the first byte picks the
 //! type): deserialising returns a valid value or an error, never a panic; what the crate
-//! writes back, it reads again; and a deserialised hypothesis answers queries (or errs)
-//! without panicking.
+//! writes back, it reads again; a deserialised value of a validated type passes its own
+//! public constructor again with the same fields (deserialising is no way around it); and a
+//! deserialised hypothesis answers queries (or errs) without panicking.
 #![no_main]
 
 use isoflop::architecture::{Architecture, FeedForward, Shape};
@@ -63,10 +64,22 @@ fn exercise(h: &dyn LossHypothesis) {
 
 fuzz_target!(|data: &[u8]| {
     let Some((&which, json)) = data.split_first() else { return };
-    match which % 80 {
-        0 => drop(read::<Params>(json)),
-        1 => drop(read::<Tokens>(json)),
-        2 => drop(read::<Flops>(json)),
+    match which % 100 {
+        0 => {
+            if let Some(p) = read::<Params>(json) {
+                assert_eq!(Params::new(p.get()).expect("its constructor accepts it"), p);
+            }
+        }
+        1 => {
+            if let Some(t) = read::<Tokens>(json) {
+                assert_eq!(Tokens::new(t.get()).expect("its constructor accepts it"), t);
+            }
+        }
+        2 => {
+            if let Some(f) = read::<Flops>(json) {
+                assert_eq!(Flops::new(f.get()).expect("its constructor accepts it"), f);
+            }
+        }
         3 => drop(read::<FlopsPerSecond>(json)),
         4 => drop(read::<GpuHours>(json)),
         5 => drop(read::<TimeSpan>(json)),
@@ -77,6 +90,7 @@ fuzz_target!(|data: &[u8]| {
         10 => {
             if let Some(b) = read::<Band>(json) {
                 assert!(b.lo <= b.median && b.median <= b.hi);
+                assert_eq!(Band::new(b.lo, b.median, b.hi, b.level).expect("constructor"), b);
                 let _ = b.to_string();
             }
         }
@@ -114,12 +128,28 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         15 => drop(read::<LlamaModel>(json)),
-        16 => drop(read::<Run>(json)),
+        16 => {
+            if let Some(r) = read::<Run>(json) {
+                assert_eq!(Run::new(r.n, r.d, r.loss).expect("constructor"), r);
+                assert!(r.flops().is_ok(), "6ND of a valid run is finite");
+            }
+        }
         17 => {
             if let Some(t) = read::<RunTable>(json) {
                 assert!(!t.is_empty());
                 assert!(t.iter().all(|r| r.loss.is_finite() && r.loss > 0.0));
+                assert_eq!(
+                    RunTable::with_counts(t.runs().to_vec(), t.counts().to_vec())
+                        .expect("constructor"),
+                    t
+                );
                 let _ = t.check_fittable(5);
+                let m = t.merge_duplicates();
+                assert_eq!(m.duplicate_rows(), 0);
+                assert_eq!(
+                    m.counts().iter().map(|&c| u64::from(c)).sum::<u64>(),
+                    t.counts().iter().map(|&c| u64::from(c)).sum::<u64>()
+                );
             }
         }
         18 => drop(read::<ContinuationForm>(json)),
@@ -147,9 +177,23 @@ fuzz_target!(|data: &[u8]| {
         28 => drop(read::<Caveat>(json)),
         29 => drop(read::<CalibrationPoint>(json)),
         30 => drop(read::<CalibrationMode>(json)),
-        31 => drop(read::<ChinchillaLaw>(json)),
+        31 => {
+            if let Some(l) = read::<ChinchillaLaw>(json) {
+                let again = ChinchillaLaw::new(l.e(), l.a(), l.b(), l.alpha(), l.beta());
+                assert_eq!(again.expect("constructor"), l);
+            }
+        }
         32 => {
             if let Some(h) = read::<ChinchillaHypothesis>(json) {
+                let again = ChinchillaHypothesis::new(
+                    h.id(),
+                    h.source(),
+                    *h.law(),
+                    h.draws().to_vec(),
+                    h.uncertainty(),
+                    h.evidence().clone(),
+                );
+                assert!(again.is_ok(), "a deserialised hypothesis passes its constructor");
                 exercise(&h);
             }
         }
@@ -251,6 +295,26 @@ fuzz_target!(|data: &[u8]| {
         76 => drop(read::<isoflop::law::multi_power::MultiPowerLaw>(json)),
         77 => drop(read::<isoflop::fit::approach2::Approach2Options>(json)),
         78 => drop(read::<isoflop::fit::varpro::ExponentGrid>(json)),
+        80 => drop(read::<isoflop::lifetime::LifetimeFlops>(json)),
+        81 => drop(read::<isoflop::lifetime::PartBudget>(json)),
+        82 => drop(read::<isoflop::lifetime::LifetimeBudget>(json)),
+        83 => drop(read::<isoflop::backtest::HalfScheduleOptions>(json)),
+        84 => drop(read::<isoflop::fit::schedule_law::ScheduleLawForm>(json)),
+        85 => drop(read::<isoflop::fit::schedule_law::ObservedRun>(json)),
+        86 => drop(read::<isoflop::fit::schedule_law::ScheduleFitOptions>(json)),
+        87 => drop(read::<isoflop::fit::schedule_law::ScheduleFitDiagnostics>(json)),
+        88 => drop(read::<isoflop::fit::schedule_law::ScheduleFit>(json)),
+        89 => drop(read::<isoflop::fit::schedule_law::FinalMiss>(json)),
+        90 => drop(read::<isoflop::fit::approach1::Approach1Options>(json)),
+        91 => drop(read::<isoflop::fit::varpro::VarproObjective>(json)),
+        92 => drop(read::<isoflop::query::TrainingOptimal>(json)),
+        93 => drop(read::<isoflop::query::LifetimeOptimum>(json)),
+        94 => drop(read::<isoflop::query::LifetimeCostOptimum>(json)),
+        95 => drop(read::<isoflop::query::BreakEven>(json)),
+        96 => drop(read::<isoflop::query::PlannedPrediction>(json)),
+        97 => drop(read::<isoflop::data::run_table::Duplicates>(json)),
+        98 => drop(read::<isoflop::law::FitStart>(json)),
+        99 => drop(read::<isoflop::law::ParamCount>(json)),
         _ => {
             let _ = read::<isoflop::fit::methods::Method>(json);
             if let Some(c) = read::<Comparison>(json) {

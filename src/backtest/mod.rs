@@ -112,6 +112,43 @@ impl Default for BacktestOptions {
     }
 }
 
+impl BacktestOptions {
+    /// Checks the settings before any work: band level in (0, 1), 2 to
+    /// [`MAX_DRAWS`](crate::band::MAX_DRAWS) curve draws, at most `MAX_DRAWS` bootstrap
+    /// refits, a half-width at most half the step.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the setting.
+    ///
+    /// # Examples
+    /// ```
+    /// use isoflop::backtest::BacktestOptions;
+    /// assert!(BacktestOptions::default().check().is_ok());
+    /// let huge = BacktestOptions { curve_draws: usize::MAX, ..BacktestOptions::default() };
+    /// assert!(huge.check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        check::open_unit("band level", self.level)?;
+        crate::band::check_draw_count("continuation bootstrap draws", self.curve_draws)?;
+        crate::band::check_draw_count("Chinchilla bootstrap refits", self.bootstrap)?;
+        if self.curve_draws < 2 {
+            return Err(Error::InvalidValue {
+                what: "continuation bootstrap draws",
+                value: self.curve_draws as f64,
+                allowed: "must be at least 2",
+            });
+        }
+        if self.halfwidth.get() > self.step.get() / 2.0 {
+            return Err(Error::InvalidValue {
+                what: "held-out half-width (tokens)",
+                value: self.halfwidth.get(),
+                allowed: "must be at most half the step",
+            });
+        }
+        Ok(())
+    }
+}
+
 fn failure(hypothesis: &str, split: &str, target: &str, e: &Error) -> Failure {
     Failure {
         hypothesis: hypothesis.to_string(),
@@ -163,22 +200,8 @@ pub fn curve_records(
 /// half-width above half the step); individual fits that fail are listed in
 /// [`Scoreboard::failures`].
 pub fn bundled(options: &BacktestOptions) -> Result<Scoreboard> {
+    options.check()?;
     let mut predictor = Predictor::new(options.level)?;
-    if options.curve_draws < 2 {
-        return Err(Error::InvalidValue {
-            what: "continuation bootstrap draws",
-            value: options.curve_draws as f64,
-            allowed: "must be at least 2",
-        });
-    }
-    if options.halfwidth.get() > options.step.get() / 2.0 {
-        return Err(Error::InvalidValue {
-            what: "held-out half-width (tokens)",
-            value: options.halfwidth.get(),
-            allowed: "must be at most half the step",
-        });
-    }
-    check::open_unit("band level", options.level)?;
     let curves = llama::curves();
     let (mut records, mut failures) = curve_records(&curves, options, &mut predictor)?;
 

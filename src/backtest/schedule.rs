@@ -131,11 +131,13 @@ fn schedule_law_records(
 /// held-out points. Fits that fail are [`Failure`]s, not errors.
 ///
 /// # Errors
-/// A band level outside (0, 1) or held-out windows that overlap ([`crate::Error::InvalidValue`]).
+/// A band level outside (0, 1), more than [`MAX_DRAWS`](crate::band::MAX_DRAWS) curve
+/// draws, or held-out windows that overlap ([`crate::Error::InvalidValue`]).
 pub fn half_schedule(
     options: &HalfScheduleOptions,
     predictor: &mut Predictor,
 ) -> Result<(Vec<Record>, Vec<Failure>)> {
+    crate::band::check_draw_count("continuation bootstrap draws", options.curve_draws)?;
     let level = predictor.level();
     let (mut records, mut failures) = (Vec::new(), Vec::new());
     let fail = |h: &str, target: &str, e: &crate::Error| Failure {

@@ -256,9 +256,7 @@ impl LossCurve {
         default_params: Option<Params>,
         default_model: &str,
     ) -> Result<Vec<LossCurve>> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(reader);
+        let mut rdr = super::csv_input::reader(reader);
         let headers: Vec<String> = rdr
             .headers()?
             .iter()
@@ -284,6 +282,7 @@ impl LossCurve {
 
         // (model, params, points) in order of first appearance.
         let mut groups: Vec<CsvGroup> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (i, rec) in rdr.records().enumerate() {
             let rec = rec?;
             let line = i + 2;
@@ -297,14 +296,18 @@ impl LossCurve {
             } else {
                 let b: f64 = tokens_text.parse().map_err(|_| {
                     Error::Csv(format!(
-                        "line {line}: tokens_billion {tokens_text:?} is not a number"
+                        "line {line}: tokens_billion {:?} is not a number",
+                        crate::error::clip(tokens_text)
                     ))
                 })?;
                 Tokens::new(b * tok_scale)?
             };
             let loss_text = field(loss_col, "loss")?;
             let loss: f64 = loss_text.parse().map_err(|_| {
-                Error::Csv(format!("line {line}: loss {loss_text:?} is not a number"))
+                Error::Csv(format!(
+                    "line {line}: loss {:?} is not a number",
+                    crate::error::clip(loss_text)
+                ))
             })?;
             let model = match model_col {
                 Some(c) => field(c, "model")?.to_string(),
@@ -314,16 +317,21 @@ impl LossCurve {
                 Some(c) => Some(field(c, "params")?.parse::<Params>()?),
                 None => None,
             };
-            match groups.iter_mut().find(|g| g.0 == model) {
-                Some(g) => {
+            match index.get(&model) {
+                Some(&k) => {
+                    let g = &mut groups[k];
                     if g.1 != params {
                         return Err(Error::Csv(format!(
-                            "line {line}: model {model:?} has two parameter counts; a curve has one"
+                            "line {line}: model {:?} has two parameter counts; a curve has one",
+                            crate::error::clip(&model)
                         )));
                     }
                     g.2.push((tokens, loss));
                 }
-                None => groups.push((model, params, vec![(tokens, loss)])),
+                None => {
+                    index.insert(model.clone(), groups.len());
+                    groups.push((model, params, vec![(tokens, loss)]));
+                }
             }
         }
         if groups.is_empty() {
@@ -340,8 +348,9 @@ impl LossCurve {
                     .ok_or_else(|| Error::InsufficientData {
                         what: "a loss curve from CSV",
                         reason: format!(
-                        "no parameter count for model {model:?}: add a `params` column or pass one"
-                    ),
+                            "no parameter count for model {:?}: add a `params` column or pass one",
+                            crate::error::clip(&model)
+                        ),
                     })?;
                 LossCurve::new(model, params, points)
             })

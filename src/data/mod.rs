@@ -7,8 +7,10 @@
 //! - [`curve`]: a validated loss curve (tokens, loss) and its CSV loader.
 //! - [`schedules`]: real runs of 33M-360M models under several learning-rate schedules
 //!   (Hägele et al. 2024; Schaipp et al. 2025), each with its schedule, shipped as a table.
+//! - [`csv_input`]: the caps every CSV loader applies (file size, line length).
 
 pub mod chinchilla;
+pub mod csv_input;
 pub mod curve;
 pub mod llama;
 pub mod run_table;

@@ -23,7 +23,7 @@
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 
-use crate::error::{Error, Result};
+use crate::error::{compact, Error, Result};
 use crate::units::{Flops, Params, Tokens};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -83,19 +83,56 @@ impl Run {
 
     /// A run from raw numbers, validated. `index` only labels the error message.
     fn checked(index: usize, n: f64, d: f64, loss: f64) -> Result<Run> {
-        let bad = |what: &str, v: f64| Error::InvalidInput {
-            what: format!("run {index} (N = {n}, D = {d}, loss = {loss})"),
-            reason: format!("its {what} is {v}; it must be finite and > 0"),
-        };
+        Run::from_parts(n, d, loss).map_err(|reason| Error::InvalidInput {
+            what: format!(
+                "run {index} (N = {}, D = {}, loss = {})",
+                compact(n),
+                compact(d),
+                compact(loss)
+            ),
+            reason,
+        })
+    }
+
+    /// The one check of a run's numbers, shared by every constructor and loader: N, D and
+    /// the loss finite and > 0, and the training compute 6ND finite. The error is the
+    /// reason, for the caller to say which run or row it was.
+    pub(crate) fn from_parts(n: f64, d: f64, loss: f64) -> std::result::Result<Run, String> {
+        let bad =
+            |what: &str, v: f64| format!("its {what} is {}; it must be finite and > 0", compact(v));
         let n_ok = Params::new(n).map_err(|_| bad("model size N", n))?;
         let d_ok = Tokens::new(d).map_err(|_| bad("token count D", d))?;
         if !(loss.is_finite() && loss > 0.0) {
             return Err(bad("loss", loss));
         }
+        if !(6.0 * n * d).is_finite() {
+            return Err(format!(
+                "its training compute 6ND = 6 x {} x {} is not a finite number of FLOPs; N and D must be smaller",
+                compact(n),
+                compact(d)
+            ));
+        }
         Ok(Run {
             n: n_ok,
             d: d_ok,
             loss,
+        })
+    }
+
+    #[cfg(feature = "csv")]
+    /// A run from a CSV row's numbers: the check of [`Run::from_parts`], the error naming
+    /// the row (0-based), its line and the record (clipped).
+    pub(crate) fn from_csv_row(
+        row: usize,
+        record: &csv::StringRecord,
+        n: f64,
+        d: f64,
+        loss: f64,
+    ) -> Result<Run> {
+        Run::from_parts(n, d, loss).map_err(|e| Error::Parse {
+            what: "a run-table row",
+            input: crate::error::clip(&record.iter().collect::<Vec<_>>().join(",")).into_owned(),
+            reason: format!("row {row} (line {}): {e}", row + 2),
         })
     }
 
@@ -107,26 +144,60 @@ impl Run {
 
 /// A non-empty, validated table of runs.
 ///
-/// Whether a table is enough for a given fit (enough runs, more than one model
+/// Whether a table is enough for a given fit (enough distinct runs, more than one model
 /// size) is checked by [`RunTable::check_fittable`], which the fitters call.
-/// Deserialising goes through [`RunTable::new`].
+/// Deserialising goes through [`RunTable::new`] (and [`RunTable::with_counts`]).
+///
+/// A run may stand for several rows: [`RunTable::merge_duplicates`] (what the CSV loaders
+/// do by default, [`Duplicates::Merge`]) keeps one run per distinct (N, D) with the mean
+/// loss and the number of rows it stands for ([`RunTable::counts`]). The fits weight each
+/// run by its count, and their bootstraps resample runs, so copies of a row are never
+/// independent evidence. A table that keeps its copies ([`Duplicates::Keep`]) says so:
+/// [`RunTable::duplicate_rows`], and the bootstrap's [`copies`](crate::fit::Bootstrap::copies).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawRunTable")]
 pub struct RunTable {
     runs: Vec<Run>,
+    /// Rows each run stands for (all 1 unless merged); not written when all 1.
+    #[serde(skip_serializing_if = "all_ones")]
+    counts: Vec<u32>,
+}
+
+fn all_ones(counts: &[u32]) -> bool {
+    counts.iter().all(|&c| c == 1)
 }
 
 /// Serde form of [`RunTable`], checked on the way in.
 #[derive(Deserialize)]
 struct RawRunTable {
     runs: Vec<Run>,
+    #[serde(default)]
+    counts: Vec<u32>,
 }
 
 impl TryFrom<RawRunTable> for RunTable {
     type Error = Error;
     fn try_from(r: RawRunTable) -> Result<Self> {
-        RunTable::new(r.runs)
+        if r.counts.is_empty() {
+            RunTable::new(r.runs)
+        } else {
+            RunTable::with_counts(r.runs, r.counts)
+        }
     }
+}
+
+/// What a loader does with rows that repeat an earlier row's (N, D) exactly (after
+/// parsing, so "6.7B" and "6700000000" are the same N).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Duplicates {
+    /// One run per distinct (N, D): the mean loss of its rows, weighted by count in the
+    /// fits and resampled as one unit ([`RunTable::merge_duplicates`]). The default; the
+    /// table reports how many rows were merged ([`RunTable::merged_rows`]).
+    #[default]
+    Merge,
+    /// Keep every row as given: the fits count each copy, and the bootstrap reports how
+    /// many rows repeat another ([`RunTable::duplicate_rows`]).
+    Keep,
 }
 
 fn empty() -> Error {
@@ -150,12 +221,108 @@ impl RunTable {
         for (i, r) in runs.iter().enumerate() {
             Run::checked(i, r.n.get(), r.d.get(), r.loss)?;
         }
-        Ok(RunTable { runs })
+        let counts = vec![1; runs.len()];
+        Ok(RunTable { runs, counts })
+    }
+
+    /// A table whose run `i` stands for `counts[i]` rows (e.g. a merged table written out
+    /// and read back).
+    ///
+    /// # Errors
+    /// As [`RunTable::new`]; [`Error::InvalidInput`] when the lengths differ or a count is 0.
+    ///
+    /// # Examples
+    /// ```
+    /// use isoflop::data::run_table::RunTable;
+    /// let runs = RunTable::from_rows(&[(1e8, 2e9, 3.1), (4e8, 8e9, 2.7)])?;
+    /// let t = RunTable::with_counts(runs.runs().to_vec(), vec![3, 1])?;
+    /// assert_eq!(t.merged_rows(), 2);
+    /// assert!(RunTable::with_counts(runs.runs().to_vec(), vec![0, 1]).is_err());
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn with_counts(runs: Vec<Run>, counts: Vec<u32>) -> Result<RunTable> {
+        let t = RunTable::new(runs)?;
+        if counts.len() != t.runs.len() || counts.contains(&0) {
+            return Err(Error::InvalidInput {
+                what: format!("counts of a run table of {} runs", t.runs.len()),
+                reason: format!(
+                    "{} counts given{}; give one count >= 1 per run",
+                    counts.len(),
+                    if counts.contains(&0) {
+                        ", one of them 0"
+                    } else {
+                        ""
+                    }
+                ),
+            });
+        }
+        Ok(RunTable { counts, ..t })
     }
 
     /// For bundled data known to be valid (crate-internal).
     pub(crate) fn from_trusted(runs: Vec<Run>) -> RunTable {
-        RunTable { runs }
+        let counts = vec![1; runs.len()];
+        RunTable { runs, counts }
+    }
+
+    /// The runs at `idx` with their counts (crate-internal; indices in range).
+    pub(crate) fn subset_trusted(&self, idx: &[usize]) -> RunTable {
+        RunTable {
+            runs: idx.iter().map(|&i| self.runs[i]).collect(),
+            counts: idx.iter().map(|&i| self.counts[i]).collect(),
+        }
+    }
+
+    /// How many rows each run stands for (1 unless merged), in run order.
+    pub fn counts(&self) -> &[u32] {
+        &self.counts
+    }
+
+    /// Rows merged into other runs: the sum of [`RunTable::counts`] minus the runs.
+    pub fn merged_rows(&self) -> usize {
+        self.counts.iter().map(|&c| c as usize).sum::<usize>() - self.runs.len()
+    }
+
+    /// Number of distinct (N, D) points (exactly equal N and D).
+    pub fn distinct_points(&self) -> usize {
+        let mut v: Vec<(u64, u64)> = self
+            .runs
+            .iter()
+            .map(|r| (r.n.get().to_bits(), r.d.get().to_bits()))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v.len()
+    }
+
+    /// Runs that repeat an earlier run's (N, D): `len() − distinct_points()`. Zero for a
+    /// merged table.
+    pub fn duplicate_rows(&self) -> usize {
+        self.runs.len() - self.distinct_points()
+    }
+
+    /// One run per distinct (N, D), in order of first appearance: the loss is the mean of
+    /// the rows' losses weighted by their counts, the count their sum. The identity on a
+    /// table without copies.
+    ///
+    /// ```
+    /// use isoflop::data::run_table::RunTable;
+    /// let t = RunTable::from_rows(&[(1e8, 2e9, 3.0), (4e8, 8e9, 2.7), (1e8, 2e9, 3.2)])?;
+    /// assert_eq!(t.duplicate_rows(), 1);
+    /// let m = t.merge_duplicates();
+    /// assert_eq!(m.len(), 2);
+    /// assert_eq!(m.counts(), &[2, 1]);
+    /// assert!((m.runs()[0].loss - 3.1).abs() < 1e-12);
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn merge_duplicates(&self) -> RunTable {
+        let (runs, counts, _) = merge_rows(
+            self.runs
+                .iter()
+                .zip(&self.counts)
+                .map(|(r, &c)| ((r.n.get().to_bits(), r.d.get().to_bits()), *r, c)),
+        );
+        RunTable { runs, counts }
     }
 
     /// A table from parallel vectors of N, D and loss (nats/token).
@@ -209,21 +376,66 @@ impl RunTable {
     }
 
     #[cfg(feature = "csv")]
-    /// Reads a CSV file in either supported format (see the module docs).
+    /// Reads a CSV file in either supported format (see the module docs), merging rows
+    /// that repeat an (N, D) ([`Duplicates::Merge`]).
+    ///
+    /// # Errors
+    /// As [`RunTable::from_csv_reader`], plus [`Error::Io`].
     pub fn from_csv_path(path: impl AsRef<Path>) -> Result<RunTable> {
+        RunTable::from_csv_path_with(path, Duplicates::Merge)
+    }
+
+    #[cfg(feature = "csv")]
+    /// [`RunTable::from_csv_path`] with an explicit choice for repeated (N, D) rows.
+    ///
+    /// # Errors
+    /// As [`RunTable::from_csv_reader`], plus [`Error::Io`].
+    pub fn from_csv_path_with(path: impl AsRef<Path>, duplicates: Duplicates) -> Result<RunTable> {
         let path = path.as_ref();
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        RunTable::from_csv_reader(file)
+        RunTable::from_csv_reader_with(file, duplicates)
     }
 
     #[cfg(feature = "csv")]
     /// Reads CSV from any reader. The header decides the format: `Model Size`,
     /// `Training FLOP`, `loss` (replication, D = C/6N) or `N`/`params`, `D`/`tokens`, `loss`.
+    /// Rows that repeat an (N, D) are merged ([`Duplicates::Merge`]; see
+    /// [`RunTable::merged_rows`]).
+    ///
+    /// # Errors
+    /// [`Error::Csv`] for a missing column, an input over the caps of
+    /// [`csv_input`](super::csv_input) or malformed CSV; [`Error::Parse`] naming the row
+    /// and line for a bad field or a run that is not valid ([`RunTable::new`]; also 6ND
+    /// finite); [`Error::InsufficientData`] without rows.
     pub fn from_csv_reader(reader: impl Read) -> Result<RunTable> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(reader);
+        RunTable::from_csv_reader_with(reader, Duplicates::Merge)
+    }
+
+    #[cfg(feature = "csv")]
+    /// [`RunTable::from_csv_reader`] with an explicit choice for repeated (N, D) rows.
+    ///
+    /// # Errors
+    /// As [`RunTable::from_csv_reader`].
+    ///
+    /// # Examples
+    /// ```
+    /// use isoflop::data::run_table::{Duplicates, RunTable};
+    /// let csv = "N,D,loss\n6.7B,140B,2.31\n6700000000,140000000000,2.29\n";
+    /// let merged = RunTable::from_csv_reader(csv.as_bytes())?;
+    /// assert_eq!((merged.len(), merged.merged_rows()), (1, 1));
+    /// let kept = RunTable::from_csv_reader_with(csv.as_bytes(), Duplicates::Keep)?;
+    /// assert_eq!((kept.len(), kept.duplicate_rows()), (2, 1));
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn from_csv_reader_with(reader: impl Read, duplicates: Duplicates) -> Result<RunTable> {
+        let mut rdr = super::csv_input::reader(reader);
         let headers = rdr.headers()?.clone();
+        let header_list = || {
+            format!(
+                "{:?}",
+                headers.iter().map(crate::error::clip).collect::<Vec<_>>()
+            )
+        };
         let find = |names: &[&str]| {
             headers
                 .iter()
@@ -240,27 +452,20 @@ impl RunTable {
             (_, _, Some(n), Some(d)) => (n, d, false),
             _ => {
                 return Err(Error::Csv(format!(
-                    "header {:?} has neither `Model Size`, `Training FLOP`, `loss` nor `N` (or `params`), `D` (or `tokens`), `loss`",
-                    headers.iter().collect::<Vec<_>>()
+                    "header {} has neither `Model Size`, `Training FLOP`, `loss` nor `N` (or `params`), `D` (or `tokens`), `loss`",
+                    header_list()
                 )))
             }
         };
-        let loss_col = loss_col.ok_or_else(|| {
-            Error::Csv(format!(
-                "header {:?} has no `loss` column",
-                headers.iter().collect::<Vec<_>>()
-            ))
-        })?;
+        let loss_col = loss_col
+            .ok_or_else(|| Error::Csv(format!("header {} has no `loss` column", header_list())))?;
         let mut runs = Vec::new();
         for (i, record) in rdr.records().enumerate() {
             let record = record?;
-            let line = i + 2; // 1-based, after the header line
             let field = |col: usize, name: &'static str, kind: Quantity| -> Result<f64> {
                 let text = record.get(col).unwrap_or("");
-                parse_quantity(text, kind).map_err(|e| Error::Parse {
-                    what: "a run-table value",
-                    input: text.to_string(),
-                    reason: format!("row {i} (line {line}), column `{name}`: {e}"),
+                parse_quantity(text, kind).map_err(|e| {
+                    super::csv_input::field_error("a run-table value", text, i, name, e)
                 })
             };
             let (first_kind, second_kind) = if compute {
@@ -276,13 +481,13 @@ impl RunTable {
             )?;
             let loss = field(loss_col, "loss", Quantity::Plain)?;
             let d = if compute { b / (6.0 * a) } else { b };
-            runs.push(Run::checked(i, a, d, loss).map_err(|e| Error::Parse {
-                what: "a run-table row",
-                input: record.iter().collect::<Vec<_>>().join(","),
-                reason: format!("row {i} (line {line}): {e}"),
-            })?);
+            runs.push(Run::from_csv_row(i, &record, a, d, loss)?);
         }
-        RunTable::new(runs)
+        let table = RunTable::new(runs)?;
+        Ok(match duplicates {
+            Duplicates::Merge => table.merge_duplicates(),
+            Duplicates::Keep => table,
+        })
     }
 
     /// Number of runs.
@@ -330,6 +535,16 @@ impl RunTable {
                 }
             }
         }
+        // Counts only when some run stands for several rows, so a plain table's
+        // fingerprint is what it always was.
+        if !all_ones(&self.counts) {
+            for &c in &self.counts {
+                for byte in c.to_le_bytes() {
+                    h ^= u64::from(byte);
+                    h = h.wrapping_mul(PRIME);
+                }
+            }
+        }
         h
     }
 
@@ -366,32 +581,23 @@ impl RunTable {
         for &i in order.iter().take(k) {
             drop[i] = true;
         }
-        let runs = self
-            .runs
-            .iter()
-            .zip(drop)
-            .filter(|(_, d)| !d)
-            .map(|(r, _)| *r)
-            .collect();
-        Ok(RunTable { runs })
+        let keep: Vec<usize> = (0..self.runs.len()).filter(|&i| !drop[i]).collect();
+        Ok(self.subset_trusted(&keep))
     }
 
     /// The runs at `indices` (repeats allowed), e.g. a bootstrap resample.
     /// Errors on an empty list or an index out of range.
     pub fn select(&self, indices: &[usize]) -> Result<RunTable> {
-        let runs = indices
-            .iter()
-            .map(|&i| {
-                self.runs
-                    .get(i)
-                    .copied()
-                    .ok_or_else(|| Error::NotApplicable {
-                        what: format!("run index {i}"),
-                        reason: format!("the table has {} runs", self.runs.len()),
-                    })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        RunTable::new(runs)
+        if let Some(&i) = indices.iter().find(|&&i| i >= self.runs.len()) {
+            return Err(Error::NotApplicable {
+                what: format!("run index {i}"),
+                reason: format!("the table has {} runs", self.runs.len()),
+            });
+        }
+        if indices.is_empty() {
+            return Err(empty());
+        }
+        Ok(self.subset_trusted(indices))
     }
 
     /// A bootstrap resample: `len()` runs drawn uniformly with replacement.
@@ -406,8 +612,8 @@ impl RunTable {
     /// ```
     pub fn resample<R: Rng + ?Sized>(&self, rng: &mut R) -> RunTable {
         let n = self.runs.len();
-        let runs = (0..n).map(|_| self.runs[rng.random_range(0..n)]).collect();
-        RunTable { runs }
+        let idx: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+        self.subset_trusted(&idx)
     }
 
     /// Checks the table can determine a law with `parameters` free parameters:
@@ -421,12 +627,17 @@ impl RunTable {
     /// # Ok::<(), isoflop::Error>(())
     /// ```
     pub fn check_fittable(&self, parameters: usize) -> Result<()> {
-        if self.runs.len() <= parameters {
+        let points = self.distinct_points();
+        if points <= parameters {
             return Err(Error::InsufficientData {
                 what: "a scaling-law fit",
                 reason: format!(
-                    "{} runs for {parameters} free parameters; at least {} are needed",
-                    self.runs.len(),
+                    "{points} runs at distinct (N, D){} for {parameters} free parameters; at least {} are needed",
+                    if points < self.runs.len() {
+                        format!(" ({} rows, the others copies)", self.runs.len())
+                    } else {
+                        String::new()
+                    },
                     parameters + 1
                 ),
             });
@@ -467,12 +678,46 @@ pub(crate) fn parse_quantity(text: &str, kind: Quantity) -> std::result::Result<
         return Ok(v);
     }
     let parsed = match kind {
-        Quantity::Plain => return Err(format!("{text:?} is not a number")),
+        Quantity::Plain => return Err(format!("{:?} is not a number", crate::error::clip(text))),
         Quantity::Params => text.parse::<Params>().map(Params::get),
         Quantity::Tokens => text.parse::<Tokens>().map(Tokens::get),
         Quantity::Flops => text.parse::<Flops>().map(Flops::get),
     };
     parsed.map_err(|e| e.to_string())
+}
+
+/// Merges rows `(key, run, count)` with equal keys in order of first appearance: the loss
+/// is the mean of the losses weighted by count, the count their sum. Also returns, per
+/// merged run, the position of its first row (crate-internal; the sweep loader merges
+/// with its group labels and budget in the key).
+pub(crate) fn merge_rows<K: std::hash::Hash + Eq>(
+    rows: impl Iterator<Item = (K, Run, u32)>,
+) -> (Vec<Run>, Vec<u32>, Vec<usize>) {
+    let mut index: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
+    let mut firsts: Vec<usize> = Vec::new();
+    let mut runs: Vec<Run> = Vec::new();
+    // Per run: rows so far (as f64, for the running mean) and the count.
+    let mut rows_so_far: Vec<f64> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    for (position, (key, r, c)) in rows.enumerate() {
+        match index.get(&key) {
+            Some(&k) => {
+                // Running weighted mean: stays finite for any finite losses.
+                let total = rows_so_far[k] + f64::from(c);
+                runs[k].loss += (r.loss - runs[k].loss) * (f64::from(c) / total);
+                rows_so_far[k] = total;
+                counts[k] = counts[k].saturating_add(c);
+            }
+            None => {
+                index.insert(key, runs.len());
+                firsts.push(position);
+                runs.push(r);
+                rows_so_far.push(f64::from(c));
+                counts.push(c);
+            }
+        }
+    }
+    (runs, counts, firsts)
 }
 
 fn distinct(values: impl Iterator<Item = f64>) -> usize {

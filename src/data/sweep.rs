@@ -28,7 +28,7 @@
 
 #[cfg(feature = "csv")]
 use super::run_table::{parse_quantity, Quantity};
-use super::run_table::{Run, RunTable};
+use super::run_table::{Duplicates, Run, RunTable};
 use crate::error::{Error, Result};
 use crate::units::{Flops, Params, Tokens};
 #[cfg(feature = "csv")]
@@ -53,6 +53,34 @@ pub struct SweepColumns {
     pub group: Vec<String>,
     /// The column holding each run's nominal compute budget (FLOPs).
     pub budget: Option<String>,
+    /// Rows that repeat an earlier row's (N, D), group values and budget: merged (the
+    /// default) or kept ([`Duplicates`]).
+    pub duplicates: Duplicates,
+}
+
+/// Largest accepted distance between a budget-column value and the run's C = 6ND, in
+/// decades: 0.5 (a factor of 3.2). The runs of an isoFLOP budget spend that budget; FLOP
+/// counts that include attention differ from 6ND by well under 2x at the sizes of
+/// published sweeps, while a column in other units (1000x) or of another quantity is
+/// refused, naming the row, instead of silently moving every optimum.
+pub const MAX_BUDGET_MISMATCH_DECADES: f64 = 0.5;
+
+/// Budget-column values within this relative distance are one budget (a column written
+/// as 6ND in floating point differs in its last digits from run to run).
+pub const BUDGET_RELATIVE_TOLERANCE: f64 = 1e-6;
+
+/// Why `budget` does not fit a run of `n` parameters on `d` tokens (`None` when it does).
+fn budget_mismatch(budget: f64, n: f64, d: f64) -> Option<String> {
+    let c = 6.0 * n * d;
+    let off = (budget / c).log10();
+    (off.abs() > MAX_BUDGET_MISMATCH_DECADES).then(|| {
+        format!(
+            "its budget {} FLOPs is {} times the run's 6ND = {} FLOPs; a run spends its budget (within a factor 10^{MAX_BUDGET_MISMATCH_DECADES}): check the column's units, or cluster 6ND instead",
+            crate::error::compact(budget),
+            crate::error::compact(budget / c),
+            crate::error::compact(c)
+        )
+    })
 }
 
 /// Runs with optional group labels and budgets.
@@ -83,7 +111,8 @@ impl SweepTable {
     /// One ungrouped sweep with an explicit budget per run (`budgets.len() == table.len()`).
     ///
     /// # Errors
-    /// [`Error::NotApplicable`] when the lengths differ.
+    /// [`Error::NotApplicable`] when the lengths differ; [`Error::InvalidInput`] naming the
+    /// run when a budget is more than [`MAX_BUDGET_MISMATCH_DECADES`] from its 6ND.
     pub fn with_budgets(
         name: impl Into<String>,
         table: RunTable,
@@ -98,6 +127,14 @@ impl SweepTable {
                     table.len()
                 ),
             });
+        }
+        for (i, (r, b)) in table.iter().zip(&budgets).enumerate() {
+            if let Some(reason) = budget_mismatch(b.get(), r.n.get(), r.d.get()) {
+                return Err(Error::InvalidInput {
+                    what: format!("the budget of run {i}"),
+                    reason,
+                });
+            }
         }
         let mut t = SweepTable::from_table(name, table);
         t.budgets = budgets;
@@ -124,18 +161,25 @@ impl SweepTable {
     /// Reads CSV from any reader. Columns (case-insensitive): model size `N` (or `params`,
     /// `Model Size`); tokens `D` (or `tokens`), or else compute `C` (or `compute`, `flops`,
     /// `Training FLOP`) with D = C / 6N; `loss`; the grouping and budget columns of
-    /// `columns`. Counts may be written in field notation ("6.7B", "1.4T").
+    /// `columns`. Counts may be written in field notation ("6.7B", "1.4T"). Rows checked
+    /// as [`RunTable`]'s loader checks them; repeated rows merged unless
+    /// [`SweepColumns::duplicates`] says keep.
     ///
     /// # Errors
-    /// [`Error::Csv`] for a missing column (naming what is accepted), [`Error::Parse`] for a
-    /// bad field (naming row, line and column), a run that is not finite and > 0, or a
-    /// budget that is not.
+    /// [`Error::Csv`] for a missing column (naming what is accepted) or an input over the
+    /// caps of [`csv_input`](super::csv_input); [`Error::Parse`] naming row, line and column
+    /// for a bad field, a run that is not valid (N, D, loss finite and > 0, 6ND finite), a
+    /// budget that is not finite and > 0 or lies more than [`MAX_BUDGET_MISMATCH_DECADES`]
+    /// from the run's 6ND.
     pub fn from_csv_reader(reader: impl Read, columns: &SweepColumns) -> Result<SweepTable> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(reader);
+        let mut rdr = super::csv_input::reader(reader);
         let headers = rdr.headers()?.clone();
-        let header_list = || format!("{:?}", headers.iter().collect::<Vec<_>>());
+        let header_list = || {
+            format!(
+                "{:?}",
+                headers.iter().map(crate::error::clip).collect::<Vec<_>>()
+            )
+        };
         let find = |names: &[&str]| {
             headers
                 .iter()
@@ -185,16 +229,16 @@ impl SweepTable {
         let mut budgets = Vec::new();
         for (i, record) in rdr.records().enumerate() {
             let record = record?;
-            let line = i + 2;
             let field = |col: usize, kind: Quantity| -> Result<f64> {
                 let text = record.get(col).unwrap_or("");
-                parse_quantity(text, kind).map_err(|e| Error::Parse {
-                    what: "a sweep value",
-                    input: text.to_string(),
-                    reason: format!(
-                        "row {i} (line {line}), column `{}`: {e}",
-                        headers.get(col).unwrap_or("")
-                    ),
+                parse_quantity(text, kind).map_err(|e| {
+                    super::csv_input::field_error(
+                        "a sweep value",
+                        text,
+                        i,
+                        &crate::error::clip(headers.get(col).unwrap_or("")),
+                        e,
+                    )
                 })
             };
             let n = field(n_col, Quantity::Params)?;
@@ -203,16 +247,8 @@ impl SweepTable {
                 None => field(c_col.unwrap_or(n_col), Quantity::Flops)? / (6.0 * n),
             };
             let loss = field(loss_col, Quantity::Plain)?;
-            let bad_row = |e: Error| Error::Parse {
-                what: "a sweep row",
-                input: record.iter().collect::<Vec<_>>().join(","),
-                reason: format!("row {i} (line {line}): {e}"),
-            };
-            runs.push(
-                RunTable::from_rows(&[(n, d, loss)])
-                    .map_err(bad_row)?
-                    .runs()[0],
-            );
+            let run = Run::from_csv_row(i, &record, n, d, loss)?;
+            runs.push(run);
             labels.push(
                 group_cols
                     .iter()
@@ -220,10 +256,28 @@ impl SweepTable {
                     .collect(),
             );
             if let Some(c) = budget_col {
-                budgets.push(Flops::new(field(c, Quantity::Flops)?).map_err(bad_row)?);
+                let b = field(c, Quantity::Flops)?;
+                let problem = Flops::new(b)
+                    .err()
+                    .map(|_| {
+                        format!(
+                            "its budget is {}; it must be finite and > 0",
+                            crate::error::compact(b)
+                        )
+                    })
+                    .or_else(|| budget_mismatch(b, n, d));
+                if let Some(reason) = problem {
+                    return Err(Error::Parse {
+                        what: "a sweep row",
+                        input: crate::error::clip(&record.iter().collect::<Vec<_>>().join(","))
+                            .into_owned(),
+                        reason: format!("row {i} (line {}): {reason}", i + 2),
+                    });
+                }
+                budgets.push(Flops::new(b)?);
             }
         }
-        Ok(SweepTable {
+        let table = SweepTable {
             name: "sweep".into(),
             table: RunTable::new(runs)?,
             group_columns: group_cols
@@ -232,7 +286,45 @@ impl SweepTable {
                 .collect(),
             labels,
             budgets,
+        };
+        Ok(match columns.duplicates {
+            Duplicates::Merge => table.merge_duplicates(),
+            Duplicates::Keep => table,
         })
+    }
+
+    /// One run per distinct (N, D), group values and budget: the mean loss, weighted by
+    /// count, as [`RunTable::merge_duplicates`] does within each group and budget. The
+    /// merged table reports the rows it merged ([`RunTable::merged_rows`]).
+    pub fn merge_duplicates(&self) -> SweepTable {
+        let (runs, counts, firsts) = super::run_table::merge_rows((0..self.table.len()).map(|i| {
+            let r = self.table.runs()[i];
+            (
+                (
+                    r.n.get().to_bits(),
+                    r.d.get().to_bits(),
+                    self.budgets.get(i).map(|b| b.get().to_bits()),
+                    &self.labels[i],
+                ),
+                r,
+                self.table.counts()[i],
+            )
+        }));
+        if runs.len() == self.table.len() {
+            return self.clone();
+        }
+        SweepTable {
+            name: self.name.clone(),
+            // Every run comes from this validated table; the counts are sums of counts >= 1.
+            table: RunTable::with_counts(runs, counts).unwrap_or_else(|_| self.table.clone()),
+            group_columns: self.group_columns.clone(),
+            labels: firsts.iter().map(|&i| self.labels[i].clone()).collect(),
+            budgets: if self.budgets.is_empty() {
+                Vec::new()
+            } else {
+                firsts.iter().map(|&i| self.budgets[i]).collect()
+            },
+        }
     }
 
     /// The sweep's name (a group's values, or the file stem).
@@ -258,11 +350,18 @@ impl SweepTable {
     /// The sub-tables of each distinct combination of group values, in order of first
     /// appearance, named `column=value` (joined by `, `). One table (itself) when ungrouped.
     pub fn groups(&self) -> Vec<SweepTable> {
+        // Rows of each distinct key, keys in order of first appearance: one pass.
+        let mut index: std::collections::HashMap<&Vec<String>, usize> =
+            std::collections::HashMap::new();
         let mut keys: Vec<&Vec<String>> = Vec::new();
-        for l in &self.labels {
-            if !keys.contains(&l) {
+        let mut rows: Vec<Vec<usize>> = Vec::new();
+        for (i, l) in self.labels.iter().enumerate() {
+            let k = *index.entry(l).or_insert_with(|| {
                 keys.push(l);
-            }
+                rows.push(Vec::new());
+                keys.len() - 1
+            });
+            rows[k].push(i);
         }
         if keys.len() <= 1 {
             let mut me = self.clone();
@@ -274,12 +373,8 @@ impl SweepTable {
             return vec![me];
         }
         keys.iter()
-            .map(|k| {
-                let idx: Vec<usize> = (0..self.labels.len())
-                    .filter(|&i| &self.labels[i] == *k)
-                    .collect();
-                self.subset(&idx, self.key_name(k))
-            })
+            .zip(&rows)
+            .map(|(k, idx)| self.subset(idx, self.key_name(k)))
             .collect()
     }
 
@@ -293,10 +388,9 @@ impl SweepTable {
     }
 
     fn subset(&self, idx: &[usize], name: String) -> SweepTable {
-        let runs: Vec<Run> = idx.iter().map(|&i| self.table.runs()[i]).collect();
         SweepTable {
             name,
-            table: RunTable::from_trusted(runs),
+            table: self.table.subset_trusted(idx),
             group_columns: self.group_columns.clone(),
             labels: idx.iter().map(|&i| self.labels[i].clone()).collect(),
             budgets: if self.budgets.is_empty() {
@@ -378,15 +472,7 @@ impl SweepTable {
                         reason: "the table has no budget column; name one, or cluster 6ND".into(),
                     });
                 }
-                let mut distinct: Vec<f64> = self.budgets.iter().map(|b| b.get()).collect();
-                distinct.sort_by(f64::total_cmp);
-                distinct.dedup();
-                let assignment = self
-                    .budgets
-                    .iter()
-                    .map(|b| distinct.iter().position(|&d| d == b.get()))
-                    .collect();
-                (distinct, assignment)
+                column_budgets(&self.budgets)
             }
             BudgetRule::Nominal {
                 budgets,
@@ -396,17 +482,10 @@ impl SweepTable {
                 let mut nominal: Vec<f64> = budgets.iter().map(|b| b.get()).collect();
                 nominal.sort_by(f64::total_cmp);
                 nominal.dedup();
+                let logs: Vec<f64> = nominal.iter().map(|b| b.log10()).collect();
                 let assignment = log_c
                     .iter()
-                    .map(|&lc| {
-                        nominal
-                            .iter()
-                            .enumerate()
-                            .map(|(k, b)| (k, (b.log10() - lc).abs()))
-                            .filter(|&(_, dist)| dist <= tol)
-                            .min_by(|x, y| x.1.total_cmp(&y.1))
-                            .map(|(k, _)| k)
-                    })
+                    .map(|&lc| nearest_within(&logs, lc, tol))
                     .collect();
                 (nominal, assignment)
             }
@@ -417,12 +496,18 @@ impl SweepTable {
             BudgetRule::Auto => (Vec::new(), vec![None; log_c.len()]),
         };
         // Keep only budgets that received runs, renumbered in increasing compute.
-        let used: Vec<usize> = (0..budgets.len())
-            .filter(|k| assignment.contains(&Some(*k)))
-            .collect();
+        let mut received = vec![false; budgets.len()];
+        for k in assignment.iter().flatten() {
+            received[*k] = true;
+        }
+        let used: Vec<usize> = (0..budgets.len()).filter(|&k| received[k]).collect();
+        let mut renumber = vec![None; budgets.len()];
+        for (new, &old) in used.iter().enumerate() {
+            renumber[old] = Some(new);
+        }
         let assignment: Vec<Option<usize>> = assignment
             .iter()
-            .map(|a| a.and_then(|k| used.iter().position(|&u| u == k)))
+            .map(|a| a.and_then(|k| renumber[k]))
             .collect();
         let budgets = used
             .iter()
@@ -473,64 +558,174 @@ pub enum BudgetRule {
 }
 
 /// Mean-shift clustering of log10 C with a flat kernel of half-width `tol` (see
-/// [`BudgetRule::Cluster`]).
+/// [`BudgetRule::Cluster`]), in O(n log n): the values are sorted once, so the mean of the
+/// values within `tol` of any point is two binary searches and a difference of prefix
+/// sums; runs with equal C climb once; modes are kept in a sorted set, so checking a new
+/// mode against the others and assigning a run to its nearest mode are binary searches too.
+/// Every comparison is the one the direct method makes, so the budgets and assignment are
+/// the same.
 fn cluster(log_c: &[f64], tol: f64) -> (Vec<f64>, Vec<Option<usize>>) {
-    let mean_within = |x: f64| {
-        let (sum, count) = log_c
-            .iter()
-            .filter(|&&v| (v - x).abs() <= tol)
-            .fold((0.0, 0usize), |(s, c), &v| (s + v, c + 1));
-        (sum / count.max(1) as f64, count)
-    };
-    // Every run climbs to its mode.
-    let mut modes: Vec<f64> = Vec::new();
+    let window = Window::new(log_c, tol);
+    // Every run climbs to its mode (runs with the same C share the climb).
+    let mut climbed: std::collections::HashMap<u64, f64> = std::collections::HashMap::new();
+    let mut modes: std::collections::BTreeMap<u64, f64> = std::collections::BTreeMap::new();
     for &start in log_c {
+        if climbed.contains_key(&start.to_bits()) {
+            // Its mode was considered when the first run at this C climbed.
+            continue;
+        }
         let mut x = start;
         for _ in 0..100 {
-            let (m, _) = mean_within(x);
+            let (m, _) = window.mean_within(x);
             if (m - x).abs() < 1e-9 {
                 break;
             }
             x = m;
         }
-        if mean_within(x).1 >= 2 && !modes.iter().any(|&m| (m - x).abs() < 0.5 * tol) {
-            modes.push(x);
+        climbed.insert(start.to_bits(), x);
+        let near = |m: Option<(&u64, &f64)>| m.is_some_and(|(_, &m)| (m - x).abs() < 0.5 * tol);
+        let key = order_key(x);
+        if window.mean_within(x).1 >= 2
+            && !near(modes.range(..=key).next_back())
+            && !near(modes.range(key..).next())
+        {
+            modes.insert(key, x);
         }
     }
-    modes.sort_by(f64::total_cmp);
-    // Each run joins its nearest mode within `tol`.
-    let assignment = log_c
+    let modes: Vec<f64> = modes.into_values().collect();
+    // Each run joins its nearest mode within `tol` (the lower on a tie).
+    let assignment: Vec<Option<usize>> = log_c
         .iter()
-        .map(|&v| {
-            modes
-                .iter()
-                .enumerate()
-                .map(|(k, &m)| (k, (m - v).abs()))
-                .filter(|&(_, d)| d <= tol)
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(k, _)| k)
-        })
-        .collect::<Vec<_>>();
+        .map(|&v| nearest_within(&modes, v, tol))
+        .collect();
     // A budget is the geometric mean of its runs' C; modes with fewer than 2 runs are not budgets.
-    let mut centres = Vec::new();
-    let mut renumber = vec![None; modes.len()];
-    for (k, slot) in renumber.iter_mut().enumerate() {
-        let members: Vec<f64> = log_c
-            .iter()
-            .zip(&assignment)
-            .filter(|(_, a)| **a == Some(k))
-            .map(|(v, _)| *v)
-            .collect();
-        if members.len() >= 2 {
-            *slot = Some(centres.len());
-            centres.push(10f64.powf(members.iter().sum::<f64>() / members.len() as f64));
+    let mut sums = vec![(-0.0f64, 0usize); modes.len()];
+    for (v, a) in log_c.iter().zip(&assignment) {
+        if let Some(k) = *a {
+            sums[k].0 += v;
+            sums[k].1 += 1;
         }
     }
+    let mut centres = Vec::new();
+    let renumber: Vec<Option<usize>> = sums
+        .iter()
+        .map(|&(sum, count)| {
+            (count >= 2).then(|| {
+                centres.push(10f64.powf(sum / count as f64));
+                centres.len() - 1
+            })
+        })
+        .collect();
     let assignment = assignment
         .iter()
         .map(|a| a.and_then(|k| renumber[k]))
         .collect();
     (centres, assignment)
+}
+
+/// The index of the value of `sorted` nearest to `x` within `tol` (the lower on a tie),
+/// by binary search: the same answer as scanning every value for the first minimum.
+fn nearest_within(sorted: &[f64], x: f64, tol: f64) -> Option<usize> {
+    let above = sorted.partition_point(|&m| m.total_cmp(&x).is_le());
+    [
+        above.checked_sub(1),
+        (above < sorted.len()).then_some(above),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|k| (k, (sorted[k] - x).abs()))
+    .filter(|&(_, d)| d <= tol)
+    .min_by(|a, b| a.1.total_cmp(&b.1))
+    .map(|(k, _)| k)
+}
+
+/// Budgets from a budget column: values within [`BUDGET_RELATIVE_TOLERANCE`] of their
+/// sorted neighbour are one budget, at the median of its values (the value itself when
+/// they are equal); each run's index among them.
+fn column_budgets(column: &[Flops]) -> (Vec<f64>, Vec<Option<usize>>) {
+    let mut sorted: Vec<f64> = column.iter().map(|b| b.get()).collect();
+    sorted.sort_by(f64::total_cmp);
+    // Split the sorted values where the relative gap exceeds the tolerance.
+    let mut starts = vec![0usize];
+    for i in 1..sorted.len() {
+        if sorted[i] - sorted[i - 1] > BUDGET_RELATIVE_TOLERANCE * sorted[i] {
+            starts.push(i);
+        }
+    }
+    let ends: Vec<usize> = starts
+        .iter()
+        .skip(1)
+        .copied()
+        .chain([sorted.len()])
+        .collect();
+    let budgets: Vec<f64> = starts
+        .iter()
+        .zip(&ends)
+        .map(|(&a, &b)| sorted[a + (b - a - 1) / 2])
+        .collect();
+    // Each value's budget: the last start at or before its position in `sorted`.
+    let firsts: Vec<f64> = starts.iter().map(|&i| sorted[i]).collect();
+    let assignment = column
+        .iter()
+        .map(|b| {
+            let k = firsts.partition_point(|&f| f <= b.get());
+            k.checked_sub(1)
+        })
+        .collect();
+    (budgets, assignment)
+}
+
+/// A u64 whose order is `f64::total_cmp`'s.
+fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
+    }
+}
+
+/// Sorted values with exact prefix sums (fixed point, 2⁻⁴⁰), for the mean of the values
+/// within `tol` of a point.
+struct Window {
+    sorted: Vec<f64>,
+    prefix: Vec<i128>,
+    tol: f64,
+}
+
+/// Fixed-point scale of [`Window`]'s sums: log10 C to 9e-13.
+const FIXED: f64 = (1u64 << 40) as f64;
+
+impl Window {
+    fn new(values: &[f64], tol: f64) -> Window {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let mut prefix = Vec::with_capacity(sorted.len() + 1);
+        let mut s: i128 = 0;
+        prefix.push(s);
+        for v in &sorted {
+            s += (v * FIXED).round() as i128;
+            prefix.push(s);
+        }
+        Window {
+            sorted,
+            prefix,
+            tol,
+        }
+    }
+
+    /// The mean of the values v with |v − x| <= tol, and their count.
+    fn mean_within(&self, x: f64) -> (f64, usize) {
+        let tol = self.tol;
+        let lo = self.sorted.partition_point(|&v| x - v > tol);
+        let hi = self.sorted.partition_point(|&v| v - x <= tol);
+        let count = hi.saturating_sub(lo);
+        if count == 0 {
+            return (0.0, 0);
+        }
+        let sum = (self.prefix[hi] - self.prefix[lo]) as f64 / FIXED;
+        (sum / count as f64, count)
+    }
 }
 
 /// One group's runs assigned to compute budgets.
@@ -585,6 +780,23 @@ impl IsoFlopSweep {
     /// The rule that assigned the budgets (with `Auto` resolved).
     pub fn rule(&self) -> &BudgetRule {
         &self.rule
+    }
+
+    /// The runs of every budget, in one pass: `[k]` is [`IsoFlopSweep::runs_of`]`(k)`,
+    /// with each run's count ([`RunTable::counts`]).
+    pub fn runs_by_budget(&self) -> Vec<Vec<(Run, u32)>> {
+        let mut out = vec![Vec::new(); self.budgets.len()];
+        for ((r, &c), a) in self
+            .table
+            .iter()
+            .zip(self.table.counts())
+            .zip(&self.assignment)
+        {
+            if let Some(k) = a {
+                out[*k].push((*r, c));
+            }
+        }
+        out
     }
 
     /// The runs of budget `k` (empty if out of range).

@@ -170,10 +170,17 @@ fn line_of(points: &[(Run, bool)]) -> Option<(PowerLawFit, PowerLawFit)> {
 /// Fits Approach 1 to `sweep`.
 ///
 /// # Errors
-/// [`Error::InsufficientData`] with fewer than 2 budgets.
+/// [`Error::InvalidValue`] for more than [`MAX_DRAWS`](crate::band::MAX_DRAWS) bootstrap
+/// draws (refused before any work); [`Error::InsufficientData`] with fewer than 2 budgets.
 pub fn fit_approach1(sweep: &IsoFlopSweep, options: &Approach1Options) -> Result<Approach1Fit> {
-    let groups: Vec<Vec<Run>> = (0..sweep.budgets().len())
-        .map(|k| sweep.runs_of(k))
+    crate::band::check_draw_count(
+        "number of Approach 1 bootstrap draws",
+        options.bootstrap_draws,
+    )?;
+    let groups: Vec<Vec<Run>> = sweep
+        .runs_by_budget()
+        .into_iter()
+        .map(|g| g.into_iter().map(|(r, _)| r).collect())
         .collect();
     let points: Vec<(Run, bool)> = groups
         .iter()

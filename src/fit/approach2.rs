@@ -398,6 +398,9 @@ pub(crate) struct BudgetData {
     pub ln_n: Vec<f64>,
     pub ln_d: Vec<f64>,
     pub loss: Vec<f64>,
+    /// Rows each run stands for ([`crate::data::run_table::RunTable::counts`]): its
+    /// weight in the parabolas and in every resample.
+    pub count: Vec<f64>,
     pub n0: f64,
     pub d0: f64,
 }
@@ -407,9 +410,9 @@ impl BudgetData {
         sweep
             .budgets()
             .iter()
-            .enumerate()
-            .map(|(k, &budget)| {
-                let runs: Vec<Run> = sweep.runs_of(k);
+            .zip(sweep.runs_by_budget())
+            .map(|(&budget, weighted)| {
+                let runs: Vec<Run> = weighted.iter().map(|(r, _)| *r).collect();
                 let ln_n: Vec<f64> = runs.iter().map(|r| r.n.get().ln()).collect();
                 let ln_d: Vec<f64> = runs.iter().map(|r| r.d.get().ln()).collect();
                 let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
@@ -421,6 +424,7 @@ impl BudgetData {
                     ln_n,
                     ln_d,
                     loss: runs.iter().map(|r| r.loss).collect(),
+                    count: weighted.iter().map(|(_, c)| f64::from(*c)).collect(),
                 }
             })
             .collect()
@@ -488,14 +492,19 @@ impl BudgetData {
 /// Fits Approach 2 to `sweep`.
 ///
 /// # Errors
-/// [`Error::InsufficientData`] when fewer than 2 budgets survive, naming every dropped
-/// budget and why.
+/// [`Error::InvalidValue`] for more than [`MAX_DRAWS`](crate::band::MAX_DRAWS) bootstrap
+/// draws (refused before any work); [`Error::InsufficientData`] when fewer than 2 budgets
+/// survive, naming every dropped budget and why.
 pub fn fit_approach2(sweep: &IsoFlopSweep, options: &Approach2Options) -> Result<Approach2Fit> {
+    crate::band::check_draw_count(
+        "number of Approach 2 bootstrap draws",
+        options.bootstrap_draws,
+    )?;
     let data = BudgetData::of(sweep);
     let mut budgets = Vec::with_capacity(data.len());
     let (mut xs, mut yn, mut yd) = (Vec::new(), Vec::new(), Vec::new());
     for b in &data {
-        let w = vec![1.0; b.loss.len()];
+        let w = b.count.clone();
         let (verdict, pn, pd) = b.profile(&w, options.keep_extrapolated_minima);
         if verdict.is_kept() {
             if let (Some(pn), Some(pd)) = (pn, pd) {
@@ -612,7 +621,8 @@ fn bootstrap_draw(
         w.clear();
         w.resize(m, 0.0);
         for _ in 0..m {
-            w[rng.random_range(0..m)] += 1.0;
+            let j = rng.random_range(0..m);
+            w[j] += b.count[j];
         }
         let (verdict, pn, pd) = b.profile(&w, options.keep_extrapolated_minima);
         match (verdict.is_kept(), pn, pd) {

@@ -119,6 +119,7 @@ pub struct Bootstrap {
     log_noise: Vec<f64>,
     requested: usize,
     not_converged: usize,
+    copies: usize,
 }
 
 fn law_values(l: &ChinchillaLaw) -> [f64; 5] {
@@ -239,6 +240,7 @@ pub fn bootstrap_with(
         log_noise,
         requested: replicates,
         not_converged,
+        copies: table.duplicate_rows(),
     })
 }
 
@@ -276,6 +278,14 @@ impl Bootstrap {
     /// Replicates whose refit failed and were left out.
     pub fn failed(&self) -> usize {
         self.requested - self.draws.len()
+    }
+
+    /// Rows of the table that repeat another row's (N, D) and were resampled as independent
+    /// runs ([`RunTable::duplicate_rows`]): 0 for a merged table, whose runs are resampled as
+    /// units. When above 0 the bands are narrower than the data justify; merge the table
+    /// ([`RunTable::merge_duplicates`]) unless the copies are truly separate runs.
+    pub fn copies(&self) -> usize {
+        self.copies
     }
 
     /// Kept replicates whose refit stopped short of convergence (iteration limit, stall,

@@ -103,6 +103,31 @@ impl Default for MethodOptions {
     }
 }
 
+impl MethodOptions {
+    /// Checks the settings every method shares, before any work: the band level in
+    /// (0, 1), at most [`MAX_DRAWS`](crate::band::MAX_DRAWS) bootstrap draws, and the
+    /// solvers' settings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming the setting.
+    ///
+    /// # Examples
+    /// ```
+    /// use isoflop::fit::methods::MethodOptions;
+    /// assert!(MethodOptions::default().check().is_ok());
+    /// let huge = MethodOptions { bootstrap_draws: usize::MAX, ..MethodOptions::default() };
+    /// assert!(huge.check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        check::open_unit("band level", self.level)?;
+        crate::band::check_draw_count(
+            "number of bootstrap draws per method",
+            self.bootstrap_draws,
+        )?;
+        Ok(())
+    }
+}
+
 /// A point estimate with its bootstrap band (`None` without draws).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
@@ -168,6 +193,9 @@ pub struct MethodResult {
     pub hypothesis: Option<FittedHypothesis>,
     /// Wall-clock seconds for the fit and its bootstrap.
     pub seconds: f64,
+    /// Whether the method's fit converged (Approaches 1 and 2 are closed-form: true
+    /// unless they failed).
+    pub converged: bool,
 }
 
 impl MethodResult {
@@ -175,6 +203,7 @@ impl MethodResult {
         MethodResult {
             status: MethodStatus::Failed(e.to_string()),
             seconds,
+            converged: false,
             ..MethodResult::empty(method)
         }
     }
@@ -192,6 +221,7 @@ impl MethodResult {
             law: None,
             hypothesis: None,
             seconds: 0.0,
+            converged: true,
         }
     }
 }
@@ -270,6 +300,33 @@ impl MethodComparison {
         }
     }
 
+    /// What makes the comparison's answer untrustworthy, one line per method: a method
+    /// that failed, or whose fit did not converge. Empty when every method gave an answer;
+    /// the examples exit with status 3 otherwise.
+    ///
+    /// ```
+    /// use isoflop::data::{chinchilla, sweep::SweepTable};
+    /// use isoflop::fit::methods::{compare_methods, MethodOptions};
+    /// use isoflop::units::Flops;
+    /// let table = SweepTable::from_table("chinchilla", chinchilla::replication_runs());
+    /// let opts = MethodOptions { bootstrap_draws: 0, at: Some(Flops::new(1.0)?), ..MethodOptions::default() };
+    /// let cmp = compare_methods(&table, &opts)?;
+    /// assert!(!cmp.problems().is_empty()); // N_opt below one parameter at 1 FLOP
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
+    pub fn problems(&self) -> Vec<String> {
+        self.methods
+            .iter()
+            .filter_map(|m| match &m.status {
+                MethodStatus::Failed(e) => Some(format!("{}: failed: {e}", m.method)),
+                MethodStatus::Warning(w) if !m.converged => {
+                    Some(format!("{}: did not converge: {w}", m.method))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The result of `method`.
     pub fn get(&self, method: Method) -> Option<&MethodResult> {
         self.methods.iter().find(|m| m.method == method)
@@ -296,6 +353,7 @@ fn band_of(values: &mut [f64], level: f64) -> Option<Band> {
 /// From allocation draws `[a, ln k_N, b, ln k_D]` and the point fit, the four estimates.
 fn allocation_estimates(rule: &AllocationRule, at: Flops, level: f64) -> Result<[Estimate; 4]> {
     let (n, d) = rule.optimal(at)?;
+    check_allocation(n.get(), d.get(), at)?;
     let draws = rule.draws();
     let mut a: Vec<f64> = draws.iter().map(|d| d[0]).collect();
     let mut b: Vec<f64> = draws.iter().map(|d| d[2]).collect();
@@ -328,6 +386,7 @@ fn law_estimates(
     level: f64,
 ) -> Result<[Estimate; 4]> {
     let (n, d) = law.optimal(at)?;
+    check_allocation(n.get(), d.get(), at)?;
     let mut a = Vec::with_capacity(draws.len());
     let mut b = Vec::with_capacity(draws.len());
     let mut ns = Vec::with_capacity(draws.len());
@@ -362,6 +421,22 @@ fn law_estimates(
     ])
 }
 
+/// An allocation of less than one parameter or one token is no answer: the compute asked
+/// lies far below anything a law fitted to training runs describes.
+fn check_allocation(n: f64, d: f64, at: Flops) -> Result<()> {
+    if n >= 1.0 && d >= 1.0 {
+        return Ok(());
+    }
+    Err(Error::NotApplicable {
+        what: format!("N_opt and D_opt at C = {at}"),
+        reason: format!(
+            "they come out as {} parameters and {} tokens, less than one of each: ask at a compute nearer the data",
+            crate::error::compact(n),
+            crate::error::compact(d)
+        ),
+    })
+}
+
 fn with_estimates(mut r: MethodResult, e: [Estimate; 4]) -> MethodResult {
     let [a, b, n, d] = e;
     r.a = Some(a);
@@ -382,7 +457,7 @@ fn with_estimates(mut r: MethodResult, e: [Estimate; 4]) -> MethodResult {
 /// pool them with [`SweepTable::pooled`]); an invalid level; a budget rule that does not
 /// apply (e.g. a budget column that the table lacks).
 pub fn compare_methods(table: &SweepTable, options: &MethodOptions) -> Result<MethodComparison> {
-    check::open_unit("band level", options.level)?;
+    options.check()?;
     let sweep = table.isoflop(&options.budgets)?;
     compare_sweep(&sweep, options)
 }
@@ -405,9 +480,10 @@ pub fn compare_groups(
 /// [`compare_methods`] on runs already assigned to budgets.
 ///
 /// # Errors
-/// An invalid level.
+/// An invalid level; more than [`MAX_DRAWS`](crate::band::MAX_DRAWS) bootstrap draws
+/// (refused before any method runs).
 pub fn compare_sweep(sweep: &IsoFlopSweep, options: &MethodOptions) -> Result<MethodComparison> {
-    check::open_unit("band level", options.level)?;
+    options.check()?;
     let table = sweep.table();
     let computes: Vec<f64> = table.iter().map(|r| 6.0 * r.n.get() * r.d.get()).collect();
     let lo = Flops::new(computes.iter().copied().fold(f64::INFINITY, f64::min))?;
@@ -563,6 +639,7 @@ pub fn compare_sweep(sweep: &IsoFlopSweep, options: &MethodOptions) -> Result<Me
                             MethodStatus::Warning(notes.join("; "))
                         },
                         objective: Some(fit.objective),
+                        converged: fit.status == FitStatus::Converged,
                         condition_number: Some(condition_from_rcond(fit.diagnostics.hessian_rcond)),
                         law: Some(fit.law),
                         hypothesis: Some(FittedHypothesis::Loss(h)),
@@ -616,6 +693,7 @@ pub fn compare_sweep(sweep: &IsoFlopSweep, options: &MethodOptions) -> Result<Me
                             ))
                         },
                         objective: Some(fit.objective),
+                        converged: fit.status == FitStatus::Converged,
                         condition_number: Some(fit.condition_number),
                         law: Some(fit.law),
                         hypothesis: Some(FittedHypothesis::Loss(h)),
@@ -631,6 +709,29 @@ pub fn compare_sweep(sweep: &IsoFlopSweep, options: &MethodOptions) -> Result<Me
         Err(e) => MethodResult::failed(Method::VariableProjection, &e, 0.0),
     });
     methods[3].seconds = t.elapsed().as_secs_f64();
+
+    // What holds for every method's answer.
+    let mut notes = Vec::new();
+    if draws > 0 && table.duplicate_rows() > 0 {
+        notes.push(format!(
+            "{} rows repeat another run's (N, D) and were resampled as independent runs: the bands are too narrow (merge duplicates unless the copies are separate runs)",
+            table.duplicate_rows()
+        ));
+    }
+    if at < lo {
+        notes.push(format!(
+            "C = {at} lies below every run's compute (smallest {lo}): extrapolated downward"
+        ));
+    }
+    for note in notes {
+        for m in &mut methods {
+            m.status = match std::mem::replace(&mut m.status, MethodStatus::Ok) {
+                MethodStatus::Ok => MethodStatus::Warning(note.clone()),
+                MethodStatus::Warning(w) => MethodStatus::Warning(format!("{w}; {note}")),
+                failed => failed,
+            };
+        }
+    }
 
     Ok(MethodComparison {
         name: sweep.name().to_string(),

@@ -52,3 +52,22 @@ pub use methods::{compare_methods, MethodComparison, MethodOptions};
 pub use protocol::{fit_chinchilla, FitOptions, FitResult, FitStatus, Strategy};
 pub use protocol_objective::ProtocolObjective;
 pub use solver::SolverOptions;
+
+/// Tables with more runs than this are screened on an evenly spaced sample of this many
+/// runs: the 4,500 grid starts of [`Strategy::Screened`] and the exponent grid of
+/// [`varpro::fit_varpro`] pick their starting point on the sample, and the fit then
+/// converges on every run from there. A start only chooses the basin; the optimum is the
+/// full table's. Smaller tables (every bundled one) are fitted exactly as before.
+pub const SCREEN_SAMPLE: usize = 16_384;
+
+/// An evenly spaced sample of [`SCREEN_SAMPLE`] runs of `table` (with their counts), or
+/// `None` when the table is no larger.
+pub(crate) fn screening_sample(
+    table: &crate::data::run_table::RunTable,
+) -> Option<crate::data::run_table::RunTable> {
+    let n = table.len();
+    (n > SCREEN_SAMPLE).then(|| {
+        let idx: Vec<usize> = (0..SCREEN_SAMPLE).map(|i| i * n / SCREEN_SAMPLE).collect();
+        table.subset_trusted(&idx)
+    })
+}

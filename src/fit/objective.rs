@@ -38,8 +38,9 @@ pub trait Objective: Sync {
 
 /// Log-space data shared by the objectives: ln N, ln D, ln L and a weight per run.
 ///
-/// The weight is how many times the run counts in the sum: 1 for a plain table, the
-/// multiplicity for a bootstrap resample (a resample of n runs holds about 0.63 n distinct
+/// The weight is how many times the run counts in the sum: 1 for a plain table, the rows
+/// a merged run stands for ([`RunTable::counts`]), times the multiplicity in a bootstrap
+/// resample (a resample of n runs holds about 0.63 n distinct
 /// ones, so weighting saves about a third of every pass).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogData {
@@ -60,7 +61,7 @@ impl LogData {
             ln_n: table.iter().map(|r| r.n.get().ln()).collect(),
             ln_d: table.iter().map(|r| r.d.get().ln()).collect(),
             ln_loss: table.iter().map(|r| r.loss.ln()).collect(),
-            weight: vec![1.0; table.len()],
+            weight: table.counts().iter().map(|&c| f64::from(c)).collect(),
         }
     }
 

@@ -273,9 +273,23 @@ pub fn fit_chinchilla(table: &RunTable, options: &FitOptions) -> Result<FitResul
         // agree with fully converged ones to ~1e-10 relative in objective, far below
         // the gaps between distinct local minima, so the same start wins.
         Strategy::FullGrid => minimize_all(&objective, &grid, &options.solver.sweep()),
-        Strategy::Screened { refine } => {
-            screen_then_minimize(&objective, &grid, refine, &options.solver)
-        }
+        Strategy::Screened { refine } => match super::screening_sample(table) {
+            None => screen_then_minimize(&objective, &grid, refine, &options.solver),
+            // A large table: screen and refine on the sample, then converge on every run
+            // from the sample's best optimum (`SCREEN_SAMPLE`).
+            Some(sample) => {
+                let small = ChinchillaObjective::new(&sample);
+                screen_then_minimize(&small, &grid, refine, &options.solver).and_then(|s| {
+                    let full =
+                        minimize_sequential(&objective, &[s.best.x.clone()], &options.solver)?;
+                    Some(MultiStart {
+                        best: full.best,
+                        starts_failed: s.starts_failed + full.starts_failed,
+                        ..s
+                    })
+                })
+            }
+        },
         Strategy::Subset { starts } => {
             if starts == 0 || starts > grid.len() {
                 return Err(Error::InvalidValue {

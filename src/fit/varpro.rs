@@ -154,6 +154,8 @@ struct Profile {
     ln_n: Vec<f64>,
     ln_d: Vec<f64>,
     loss: Vec<f64>,
+    /// √count per run: the least squares weight each run by the rows it stands for.
+    root_weight: Vec<f64>,
     huber: ChinchillaObjective,
     kind: VarproObjective,
     solver: SolverOptions,
@@ -197,6 +199,11 @@ impl Profile {
             ln_n: table.iter().map(|r| r.n.get().ln()).collect(),
             ln_d: table.iter().map(|r| r.d.get().ln()).collect(),
             loss: table.iter().map(|r| r.loss).collect(),
+            root_weight: table
+                .counts()
+                .iter()
+                .map(|&c| f64::from(c).sqrt())
+                .collect(),
             huber: ChinchillaObjective::new(table),
             kind,
             solver,
@@ -209,10 +216,19 @@ impl Profile {
     /// unit norm and solved by SVD.
     fn nnls(&self, alpha: f64, beta: f64) -> Option<Inner> {
         let m = self.loss.len();
+        let w = &self.root_weight;
         let cols: [Vec<f64>; 3] = [
-            vec![1.0; m],
-            self.ln_n.iter().map(|x| (-alpha * x).exp()).collect(),
-            self.ln_d.iter().map(|x| (-beta * x).exp()).collect(),
+            w.clone(),
+            self.ln_n
+                .iter()
+                .zip(w)
+                .map(|(x, w)| w * (-alpha * x).exp())
+                .collect(),
+            self.ln_d
+                .iter()
+                .zip(w)
+                .map(|(x, w)| w * (-beta * x).exp())
+                .collect(),
         ];
         let norms: Vec<f64> = cols
             .iter()
@@ -221,7 +237,7 @@ impl Profile {
         if norms.iter().any(|n| !(n.is_finite() && *n > 0.0)) {
             return None;
         }
-        let y = DVector::from_column_slice(&self.loss);
+        let y = DVector::from_iterator(m, self.loss.iter().zip(w).map(|(l, w)| w * l));
         let mut best: Option<Inner> = None;
         for support in 1u8..8 {
             let idx: Vec<usize> = (0..3).filter(|k| support & (1 << k) != 0).collect();
@@ -436,6 +452,12 @@ pub fn fit_varpro(table: &RunTable, options: &VarproOptions) -> Result<VarproFit
     table.check_fittable(5)?;
     options.alpha.check("variable-projection alpha grid")?;
     options.beta.check("variable-projection beta grid")?;
+    if let Some(sample) = super::screening_sample(table) {
+        // A large table: the grid and the simplex on the sample, then the optimum on
+        // every run from there (`SCREEN_SAMPLE`).
+        let coarse = fit_varpro(&sample, options)?;
+        return polish_large(table, &coarse, options);
+    }
     let profile = Profile::new(table, options.objective, options.solver);
     let (alphas, betas) = (options.alpha.values(), options.beta.values());
     let grid: Vec<(f64, f64)> = alphas
@@ -460,18 +482,69 @@ pub fn fit_varpro(table: &RunTable, options: &VarproOptions) -> Result<VarproFit
         first,
         options,
         grid.len(),
-        (options.alpha.hi - options.alpha.lo) / (options.alpha.steps - 1) as f64,
+        Some((options.alpha.hi - options.alpha.lo) / (options.alpha.steps - 1) as f64),
     )
 }
 
-/// Nelder-Mead on the profile from `x0`, then the law, status and condition numbers.
+/// The optimum on every run of a large table from the sample's fit `coarse`: the Huber
+/// objective is the same function of (E, A, B, α, β) whether (E, A, B) is profiled out or
+/// not, so one L-BFGS run in 5-D from the sample's optimum lands on the profile's optimum
+/// without a simplex of inner solves over every run. Falls back to the simplex when that
+/// run does not converge (or for the squared-error objective).
+fn polish_large(
+    table: &RunTable,
+    coarse: &VarproFit,
+    options: &VarproOptions,
+) -> Result<VarproFit> {
+    let profile = Profile::new(table, options.objective, options.solver);
+    let l = coarse.law;
+    let start = [l.a().ln(), l.b().ln(), l.e().ln(), l.alpha(), l.beta()];
+    if profile.kind == VarproObjective::HuberLogLoss {
+        let m = minimize(&profile.huber, &start, &options.solver);
+        if matches!(m.stop, SolverStop::Converged | SolverStop::Stalled) && m.cost.is_finite() {
+            let coef = [m.x[2].exp(), m.x[0].exp(), m.x[1].exp()];
+            let inner = Inner {
+                coef,
+                cost: m.cost,
+                converged: true,
+            };
+            return refine(
+                &profile,
+                [m.x[3], m.x[4]],
+                inner,
+                options,
+                coarse.evaluations,
+                None,
+            );
+        }
+    }
+    let first = profile
+        .eval(
+            l.alpha(),
+            l.beta(),
+            Some([l.e(), l.a(), l.b()]),
+            &profile.solver,
+        )
+        .ok_or_else(|| Error::NonIdentifiable("the objective is not finite at the start".into()))?;
+    refine(
+        &profile,
+        [l.alpha(), l.beta()],
+        first,
+        options,
+        coarse.evaluations,
+        Some(0.02),
+    )
+}
+
+/// Nelder-Mead on the profile from `x0` with initial step `step` (`None`: `x0` is
+/// already the optimum), then the law, status and condition numbers.
 fn refine(
     profile: &Profile,
     x0: [f64; 2],
     first: Inner,
     options: &VarproOptions,
     evaluated: usize,
-    step: f64,
+    step: Option<f64>,
 ) -> Result<VarproFit> {
     let mut best = (x0, first);
     let mut inner_ok = true;
@@ -485,7 +558,14 @@ fn refine(
         }
         None => f64::INFINITY,
     };
-    let (_, _, evals, nm_converged) = nelder_mead(&mut f, x0, 0.5 * step, options.tolerance, 400);
+    let (evals, nm_converged) = match step {
+        Some(step) => {
+            let (_, _, evals, converged) =
+                nelder_mead(&mut f, x0, 0.5 * step, options.tolerance, 400);
+            (evals, converged)
+        }
+        None => (0, true),
+    };
     let ([alpha, beta], inner) = best;
     let [e, a, b] = inner.coef;
     if !(e > 0.0 && a > 0.0 && b > 0.0) {
@@ -578,7 +658,7 @@ pub fn fit_varpro_from(
             &profile.solver,
         )
         .ok_or_else(|| Error::NonIdentifiable("the objective is not finite at the start".into()))?;
-    refine(&profile, x0, first, options, 1, 0.02)
+    refine(&profile, x0, first, options, 1, Some(0.02))
 }
 
 /// Bootstrap draws of a variable-projection fit: `replicates` resamples of `table`'s runs

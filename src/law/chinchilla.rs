@@ -262,6 +262,40 @@ fn chinchilla_evidence() -> Evidence {
     }
 }
 
+/// The rule of [`ChinchillaHypothesis::new`]: each parameter of the point within its
+/// draws' range widened on each side by the range (at least 10% of the value).
+fn check_draws_surround(id: &str, law: &ChinchillaLaw, draws: &[ChinchillaLaw]) -> Result<()> {
+    if draws.is_empty() {
+        return Ok(());
+    }
+    let params = |l: &ChinchillaLaw| [l.e.ln(), l.a.ln(), l.b.ln(), l.alpha, l.beta];
+    let names = ["ln E", "ln A", "ln B", "alpha", "beta"];
+    let point = params(law);
+    for k in 0..5 {
+        let (lo, hi) = draws
+            .iter()
+            .map(|d| params(d)[k])
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            });
+        let margin = (hi - lo).max(0.1 * point[k].abs());
+        if !(point[k] >= lo - margin && point[k] <= hi + margin) {
+            return Err(Error::NotApplicable {
+                what: format!("the draws of hypothesis {}", crate::error::clip(id)),
+                reason: format!(
+                    "its point has {} = {} but its {} draws range from {} to {}: draws must belong to the point (within their range widened by the range on each side)",
+                    names[k],
+                    crate::error::compact(point[k]),
+                    draws.len(),
+                    crate::error::compact(lo),
+                    crate::error::compact(hi)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 impl ChinchillaHypothesis {
     /// Hoffmann et al. 2022 as printed; no published uncertainty.
     pub fn hoffmann2022() -> Self {
@@ -291,7 +325,28 @@ impl ChinchillaHypothesis {
 
     /// A user-supplied (or fitted) law with parameter draws.
     ///
-    /// `id` must be non-empty; `draws` may be empty only with [`Uncertainty::None`].
+    /// `id` must be non-empty; `draws` may be empty only with [`Uncertainty::None`]; and
+    /// the draws must belong to the point: each parameter of `law` (ln E, ln A, ln B, α,
+    /// β) must lie within the draws' range of that parameter widened on each side by the
+    /// range itself (by at least 10% of the point's value). Draws of a law fitted to the
+    /// same data surround its point; draws of another law (another data set, a typo, a
+    /// file edited by hand) would give bands that do not contain their own answer.
+    ///
+    /// # Errors
+    /// [`Error::NotApplicable`] naming what is wrong: an empty id, draws that contradict
+    /// `uncertainty`, or a parameter of the point outside its draws' widened range.
+    ///
+    /// # Examples
+    /// ```
+    /// use isoflop::law::{ChinchillaHypothesis, ChinchillaLaw, Uncertainty};
+    /// let point = ChinchillaLaw::hoffmann2022();
+    /// let evidence = ChinchillaHypothesis::hoffmann2022().evidence().clone();
+    /// let near = ChinchillaLaw::new(1.70, 400.0, 410.0, 0.33, 0.28)?;
+    /// let far = ChinchillaLaw::new(1.0, 50.0, 50.0, 0.9, 0.9)?;
+    /// assert!(ChinchillaHypothesis::new("h", "s", point, vec![near, point], Uncertainty::Bootstrap, evidence.clone()).is_ok());
+    /// assert!(ChinchillaHypothesis::new("h", "s", point, vec![far; 3], Uncertainty::Bootstrap, evidence).is_err());
+    /// # Ok::<(), isoflop::Error>(())
+    /// ```
     pub fn new(
         id: impl Into<String>,
         source: impl Into<String>,
@@ -313,6 +368,7 @@ impl ChinchillaHypothesis {
                 reason: "draws must be present exactly when the uncertainty is not None".into(),
             });
         }
+        check_draws_surround(&id, &law, &draws)?;
         Ok(ChinchillaHypothesis {
             id,
             source: source.into(),

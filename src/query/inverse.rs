@@ -55,8 +55,8 @@ fn solve_point(h: &dyn LossHypothesis, n: Params, target: f64) -> Result<f64> {
             hypothesis: h.id(),
             target,
             reason: format!(
-                "the loss is already {:.4} at 1e3 tokens: the target is above anything this hypothesis describes",
-                f_lo + target
+                "the loss is already {} at 1e3 tokens: the target is above anything this hypothesis describes",
+                crate::error::compact4(f_lo + target)
             ),
         });
     }
@@ -66,8 +66,8 @@ fn solve_point(h: &dyn LossHypothesis, n: Params, target: f64) -> Result<f64> {
         return Err(Error::NotApplicable {
             what: format!("tokens for a {n} model to reach a loss of {target} under {}", h.id()),
             reason: format!(
-                "1e30 tokens, the end of the search window, still give a loss of {:.4}: the target lies beyond it",
-                f_hi + target
+                "1e30 tokens, the end of the search window, still give a loss of {}: the target lies beyond it",
+                crate::error::compact4(f_hi + target)
             ),
         });
     }
@@ -123,8 +123,9 @@ pub fn tokens_to_reach(
                 hypothesis: h.id(),
                 target,
                 reason: format!(
-                    "the hypothesis' floor for {} model is {floor:.4}: no amount of data goes below it",
-                    n.with_article()
+                    "the hypothesis' floor for {} model is {}: no amount of data goes below it",
+                    n.with_article(),
+                    crate::error::compact4(floor)
                 ),
             });
         }

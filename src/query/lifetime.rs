@@ -327,7 +327,10 @@ impl<'a> Frontier<'a> {
                 format!(
                     "no model from 1e3 to 1e18 parameters reaches it within 1e30 tokens{}",
                     match h.floor(Params::new(LN_N_MAX.exp())?)? {
-                        Some(f) => format!(" (the floor of a 1e18-parameter model is {f:.4})"),
+                        Some(f) => format!(
+                            " (the floor of a 1e18-parameter model is {})",
+                            crate::error::compact4(f)
+                        ),
                         None => String::new(),
                     }
                 )
@@ -1074,17 +1077,30 @@ pub fn break_even_demand(
             }
             (Some(d), Some(demand_for(y.exp())), None)
         }
-        Reach::Below => (None, Some(0.0), None),
+        Reach::Below => {
+            // Already below the target at the least the search considers: that many
+            // tokens suffice, and the smaller model is cheaper even to train.
+            warnings.push(Warning::Note(format!(
+                "a {small} model is already below the reference's loss {} after 1e3 tokens, the least the search considers: its tokens and the demand are upper bounds",
+                crate::error::compact4(t)
+            )));
+            (
+                Some(Tokens::new(LN_D_MIN.exp())?),
+                Some(demand_for(LN_D_MIN.exp())),
+                None,
+            )
+        }
         Reach::Never => {
             let floor = h
                 .floor(small)?
-                .map(|f| format!(": its floor is {f:.4}"))
+                .map(|f| format!(": its floor is {}", crate::error::compact4(f)))
                 .unwrap_or_default();
             (
                 None,
                 None,
                 Some(format!(
-                    "a {small} model never reaches the reference's loss {t:.4} (not within 1e30 tokens{floor})"
+                    "a {small} model never reaches the reference's loss {} (not within 1e30 tokens{floor})",
+                    crate::error::compact4(t)
                 )),
             )
         }
@@ -1103,10 +1119,21 @@ pub fn break_even_demand(
         };
         let mut crossings = Vec::with_capacity(k);
         draw_crossings(h, small, &targets, center, &mut crossings)?;
+        // A draw already below its target at the bottom of the window reaches it there.
+        let mut at_min = Vec::with_capacity(k);
+        h.draws_into(small, Tokens::new(LN_D_MIN.exp())?, &mut at_min)?;
         let mut ts: Vec<f64> = crossings
             .iter()
-            .filter(|y| y.is_finite())
-            .map(|y| demand_for(y.exp()))
+            .zip(at_min.iter().zip(&targets))
+            .filter_map(|(y, (l, t))| {
+                if y.is_finite() {
+                    Some(demand_for(y.exp()))
+                } else if l <= t {
+                    Some(demand_for(LN_D_MIN.exp()))
+                } else {
+                    None
+                }
+            })
             .collect();
         let fraction = ts.len() as f64 / k as f64;
         if ts.len() < k {
