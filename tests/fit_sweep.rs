@@ -3,7 +3,7 @@
 //! clear messages for bad input, reproducible bands.
 //!
 //! Golden values: the true exponents a = β/(α+β), b = α/(α+β) are Hoffmann et al. 2022's
-//! Eq. 4 (REFERENCE.md §1). The Approach 2 vertex offsets were computed independently in
+//! Eq. 4 (arXiv:2203.15556). The Approach 2 vertex offsets were computed independently in
 //! Python (pure floats, by hand, normal equations of the least-squares parabola through
 //! g(x) = e^(−αx) + (α/β) e^(βx), the isoFLOP loss above E in units of A N_opt^−α, on the
 //! same design x_k = (0.15 k + shift) ln 10, k = −4..4):

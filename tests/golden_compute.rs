@@ -174,7 +174,7 @@ fn kaplan_attention_term_adds_about_4_percent_for_llama_7b() {
 
 #[test]
 fn llama_presets_match_released_parameter_counts() {
-    // Released LLaMA-1 checkpoints; REFERENCE.md section 5. Shapes from Table 2;
+    // Released LLaMA-1 checkpoints (Touvron et al. 2023, arXiv:2302.13971). Shapes from Table 2;
     // SwiGLU hidden sizes 11008, 13824, 17920, 22016.
     let expected = [
         6_738_415_616.0,

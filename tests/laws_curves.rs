@@ -10,7 +10,7 @@ use isoflop::Error;
 
 #[test]
 fn llama_final_losses_match_reference() {
-    // REFERENCE.md sec. 5 / data/llama/SOURCE.md: median of the last 10B tokens of
+    // data/llama/SOURCE.md (Touvron et al. 2023, Fig. 1): median of the last 10B tokens of
     // each raw digitised curve: 1.804, 1.730, 1.619, 1.560. The binned table must
     // reproduce them within 0.003.
     let expected = [1.804, 1.730, 1.619, 1.560];

@@ -53,7 +53,7 @@ fn kaplan_rejects_bad_input() {
 
 #[test]
 fn muennighoff2023_matches_published_check_value() {
-    // Published check (huggingface/datablations README; REFERENCE.md sec. 4):
+    // Published check (Muennighoff et al. 2023, arXiv:2305.16264, their code's README):
     // L(N = 6.34e9, D = 242e9, U_D = 25e9) = 2.2256440889984477.
     let law = DataConstrainedLaw::muennighoff2023();
     let got = law.loss(p(6.34e9), t(242e9), t(25e9)).unwrap();

@@ -1283,7 +1283,7 @@ mod tests {
     #[test]
     fn zero_demand_is_the_closed_form() {
         // Hoffmann et al. 2022 Eq. 4 at fixed loss: at the optimum α A/N^α = β B/D^β,
-        // so L − E = (A/N^α)(1 + α/β) (REFERENCE.md section 1).
+        // so L − E = (A/N^α)(1 + α/β) (arXiv:2203.15556, Sec. 3.3).
         let h = ChinchillaHypothesis::hoffmann2022();
         let l = ChinchillaLaw::hoffmann2022();
         for target in [1.9, 2.0, 2.3, 3.0] {
