@@ -6,10 +6,12 @@ use isoflop::data::chinchilla;
 use isoflop::fit::{bootstrap, fit_chinchilla, FitOptions};
 use isoflop::hardware::{Accelerator, Precision};
 use isoflop::law::{ChinchillaHypothesis, KaplanHypothesis, LossHypothesis};
-use isoflop::query::{compare, compute_optimal, probability_below, tokens_to_reach, Question};
+use isoflop::query::{
+    compare, compute_optimal, predict, probability_below, tokens_to_reach, Question,
+};
 use isoflop::report::{comparison_table, HtmlDisplay};
 use isoflop::units::{Flops, GpuHours, Params, TimeSpan, Tokens};
-use std::rc::Rc;
+
 use std::sync::Arc;
 
 fn loss_question() -> Question {
@@ -29,10 +31,6 @@ fn compare_takes_owned_shared_and_borrowed_sets_alike() {
         Arc::new(ChinchillaHypothesis::hoffmann2022()),
         Arc::new(KaplanHypothesis::kaplan2020()),
     ];
-    let rced: Vec<Rc<dyn LossHypothesis>> = vec![
-        Rc::new(ChinchillaHypothesis::hoffmann2022()),
-        Rc::new(KaplanHypothesis::kaplan2020()),
-    ];
     let (a, b) = (
         ChinchillaHypothesis::hoffmann2022(),
         KaplanHypothesis::kaplan2020(),
@@ -45,7 +43,12 @@ fn compare_takes_owned_shared_and_borrowed_sets_alike() {
     let q = loss_question();
     let c = compare(&boxed, q, 0.9).unwrap();
     assert_eq!(c, compare(&arced, q, 0.9).unwrap());
-    assert_eq!(c, compare(&rced, q, 0.9).unwrap());
+    // Every query takes a boxed or shared hypothesis as it takes the hypothesis itself.
+    let (n, d) = ("7B".parse().unwrap(), "2T".parse().unwrap());
+    let direct = predict(&ChinchillaHypothesis::hoffmann2022(), n, d, 0.9).unwrap();
+    assert_eq!(predict(&boxed[0], n, d, 0.9).unwrap(), direct);
+    assert_eq!(predict(&arced[0], n, d, 0.9).unwrap(), direct);
+    assert_eq!(predict(&&boxed[0], n, d, 0.9).unwrap(), direct);
     assert_eq!(c, compare(&borrowed, q, 0.9).unwrap());
     assert_eq!(compare(&plain, q, 0.9).unwrap().rows.len(), 2);
     // A 'static value: what evcxr can keep between cells.

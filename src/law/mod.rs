@@ -371,55 +371,48 @@ pub struct ChinchillaLaws<'a> {
     pub draws: &'a [ChinchillaLaw],
 }
 
-/// Anything that can lend a `&dyn LossHypothesis`: a borrowed hypothesis (`&dyn
-/// LossHypothesis`), an owned one (`ChinchillaHypothesis`), or a
-/// boxed or shared one (`Box<dyn LossHypothesis>`, `Arc<dyn LossHypothesis>`,
-/// `Rc<dyn LossHypothesis>`). Functions that take a list of hypotheses
-/// ([`crate::query::compare`]) take `&[H]` for any `H: AsHypothesis`, so a notebook can
-/// keep an owned `Vec<Box<dyn LossHypothesis>>` between cells (evcxr cannot keep a
-/// `Vec<&dyn LossHypothesis>`: it borrows from other variables).
+/// Forwards every method of [`LossHypothesis`] through a pointer, so `&H`, `Box<H>` and
+/// `Arc<H>` (`H` sized or `dyn LossHypothesis`) are hypotheses themselves: `predict(&h, ..)`
+/// works whether `h` is a `ChinchillaHypothesis`, a `Box<dyn LossHypothesis>` or an
+/// `Arc<dyn LossHypothesis>`, and [`crate::query::compare`] takes a slice of any of them
+/// (an evcxr notebook keeps owned `Vec<Box<dyn LossHypothesis>>` between cells).
 ///
 /// ```
-/// use isoflop::law::{AsHypothesis, ChinchillaHypothesis, LossHypothesis};
+/// use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
+/// use isoflop::query::predict;
 /// use std::sync::Arc;
-/// let owned: Vec<Box<dyn LossHypothesis>> = vec![Box::new(ChinchillaHypothesis::hoffmann2022())];
-/// let shared: Vec<Arc<dyn LossHypothesis>> = vec![Arc::new(ChinchillaHypothesis::hoffmann2022())];
-/// assert_eq!(owned[0].as_hypothesis().id(), shared[0].as_hypothesis().id());
+/// let boxed: Box<dyn LossHypothesis> = Box::new(ChinchillaHypothesis::hoffmann2022());
+/// let shared: Arc<dyn LossHypothesis> = Arc::new(ChinchillaHypothesis::hoffmann2022());
+/// let (n, d) = ("7B".parse()?, "2T".parse()?);
+/// assert_eq!(predict(&boxed, n, d, 0.9)?.point, predict(&shared, n, d, 0.9)?.point);
+/// # Ok::<(), isoflop::Error>(())
 /// ```
-pub trait AsHypothesis {
-    /// The hypothesis, borrowed.
-    fn as_hypothesis(&self) -> &dyn LossHypothesis;
+macro_rules! forward_hypothesis {
+    ($($ptr:ty),*) => {$(
+        impl<H: LossHypothesis + ?Sized> LossHypothesis for $ptr {
+            fn id(&self) -> String { (**self).id() }
+            fn assumption(&self) -> String { (**self).assumption() }
+            fn source(&self) -> String { (**self).source() }
+            fn point(&self, n: Params, d: Tokens) -> Result<f64> { (**self).point(n, d) }
+            fn floor(&self, n: Params) -> Result<Option<f64>> { (**self).floor(n) }
+            fn uncertainty(&self) -> Uncertainty { (**self).uncertainty() }
+            fn draw_count(&self) -> usize { (**self).draw_count() }
+            fn draws_into(&self, n: Params, d: Tokens, out: &mut Vec<f64>) -> Result<()> {
+                (**self).draws_into(n, d, out)
+            }
+            fn evidence(&self) -> &Evidence { (**self).evidence() }
+            fn corpus(&self) -> String { (**self).corpus() }
+            fn caveats(&self) -> Vec<Caveat> { (**self).caveats() }
+            fn param_count(&self) -> ParamCount { (**self).param_count() }
+            fn params_from_total(&self, total: Params) -> Result<Params> {
+                (**self).params_from_total(total)
+            }
+            fn chinchilla_laws(&self) -> Option<ChinchillaLaws<'_>> { (**self).chinchilla_laws() }
+        }
+    )*};
 }
 
-impl<'a> AsHypothesis for &'a (dyn LossHypothesis + 'a) {
-    fn as_hypothesis(&self) -> &dyn LossHypothesis {
-        *self
-    }
-}
-
-impl<T: LossHypothesis> AsHypothesis for T {
-    fn as_hypothesis(&self) -> &dyn LossHypothesis {
-        self
-    }
-}
-
-impl AsHypothesis for Box<dyn LossHypothesis> {
-    fn as_hypothesis(&self) -> &dyn LossHypothesis {
-        self.as_ref()
-    }
-}
-
-impl AsHypothesis for std::sync::Arc<dyn LossHypothesis> {
-    fn as_hypothesis(&self) -> &dyn LossHypothesis {
-        self.as_ref()
-    }
-}
-
-impl AsHypothesis for std::rc::Rc<dyn LossHypothesis> {
-    fn as_hypothesis(&self) -> &dyn LossHypothesis {
-        self.as_ref()
-    }
-}
+forward_hypothesis!(&H, Box<H>, std::sync::Arc<H>);
 
 /// A standing caveat of a hypothesis, attached to each of its predictions as a warning.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! One question, several hypotheses, one table.
 
 use crate::error::{check, Result};
-use crate::law::AsHypothesis;
+use crate::law::LossHypothesis;
 use crate::prediction::Prediction;
 use crate::units::{Flops, Params, Tokens};
 use serde::{Deserialize, Serialize};
@@ -113,8 +113,8 @@ pub struct Comparison {
 ///
 /// `hypotheses` may hold owned hypotheses (`Vec<Box<dyn LossHypothesis>>`,
 /// `Vec<Arc<dyn LossHypothesis>>`, `Vec<ChinchillaHypothesis>`), which an evcxr notebook
-/// can keep between cells, or borrowed ones (`Vec<&dyn LossHypothesis>`): anything that
-/// is [`AsHypothesis`].
+/// can keep between cells, or borrowed ones (`Vec<&dyn LossHypothesis>`): a pointer to a
+/// hypothesis is a hypothesis.
 ///
 /// # Errors
 ///
@@ -145,7 +145,7 @@ pub struct Comparison {
 /// println!("{table}");
 /// # Ok::<(), isoflop::Error>(())
 /// ```
-pub fn compare<H: AsHypothesis>(
+pub fn compare<H: LossHypothesis>(
     hypotheses: &[H],
     question: Question,
     level: f64,
@@ -155,7 +155,7 @@ pub fn compare<H: AsHypothesis>(
     let rows = hypotheses
         .iter()
         .map(|h| {
-            let h = h.as_hypothesis();
+            let h: &dyn LossHypothesis = h;
             // The question's sizes are total counts; each law gets the N it counts
             // (a non-embedding law converts or declines). The compute stays 6·N_total·D.
             let own = |total: Params| h.params_from_total(total);
