@@ -135,6 +135,14 @@ fn readme_cost_optimal_example() {
     printed(100.0 * o.optimum.params.ratio(t.params), 60.23, 0.01);
     printed(100.0 * o.optimum.tokens.ratio(t.tokens), 182.41, 0.01);
     printed(100.0 * o.cost_ratio(), 88.76, 0.01);
+    // Its summary prints what was asked (1e10 requests x 1,000 prompt and 250 generated
+    // tokens) and the lifetime FLOPs of its own budget, not the training-equivalent
+    // demand it was sized at labelled as tokens served.
+    let text = o.to_string();
+    assert!(text.contains("1.000e13 prompt + 2.500e12 generated tokens"), "{text}");
+    let total = isoflop::units::Flops::new(o.budget.total().flops).unwrap();
+    assert!(text.contains(&format!("lifetime {total} FLOPs")), "{text}");
+    assert!(!text.contains(&format!("{:.3e} tokens served", o.optimum.demand)), "{text}");
 }
 
 #[test]

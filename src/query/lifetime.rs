@@ -42,7 +42,7 @@ use crate::error::{check, Error, Result};
 use crate::law::LossHypothesis;
 use crate::lifetime::{Deployment, InferenceDemand, LifetimeBudget, LifetimeWorkload};
 use crate::prediction::{Extrapolation, Warning};
-use crate::units::{Flops, Params, Tokens};
+use crate::units::{Flops, Params, Tokens, Usd};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::LN_10;
 
@@ -1251,19 +1251,51 @@ impl std::fmt::Display for BreakEven {
 }
 
 impl std::fmt::Display for LifetimeCostOptimum {
+    /// What was asked (the demand as given, in tokens served) and what it costs: the
+    /// optimum's size, its lifetime FLOPs and dollars from its own budget. The
+    /// training-equivalent demand the optimum was sized at is named as such.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{}", self.optimum)?;
+        let o = &self.optimum;
         let b = self.budget.total();
         let t = self.training_optimal_budget.total();
-        write!(
+        let money =
+            |usd: f64| Usd::new(usd).map_or_else(|_| format!("${usd:.3e}"), |u| u.to_string());
+        let flops = |x: f64| Flops::new(x).map_or_else(|_| format!("{x:.3e}"), |v| v.to_string());
+        writeln!(
             f,
-            "  lifetime cost ${:.4e} ({:.1}% of the training-optimal model's ${:.4e}); \
-             {:.3e} prompt + {:.3e} generated tokens",
-            b.usd,
-            100.0 * self.cost_ratio(),
-            t.usd,
+            "{}: lifetime cost optimum for loss {:.4}, serving {:.3e} prompt + {:.3e} generated tokens",
+            o.hypothesis,
+            o.target_loss,
             self.demand.prompt_tokens(),
             self.demand.generated_tokens()
+        )?;
+        writeln!(
+            f,
+            "  N = {}{}, D = {} ({:.0} tokens/parameter)",
+            o.params,
+            band_params(&o.params_band),
+            o.tokens,
+            o.tokens_per_param
+        )?;
+        writeln!(
+            f,
+            "  lifetime {} FLOPs = training {} + prefill {} + decode {}",
+            flops(b.flops),
+            flops(self.budget.training.flops),
+            flops(self.budget.prefill.flops),
+            flops(self.budget.decode.flops)
+        )?;
+        writeln!(
+            f,
+            "  lifetime cost {} ({:.1}% of the training-optimal model's {})",
+            money(b.usd),
+            100.0 * self.cost_ratio(),
+            money(t.usd)
+        )?;
+        write!(
+            f,
+            "  sized at a training-equivalent demand of {:.3e} tokens (serving FLOPs weighted by their cost relative to training)",
+            o.demand
         )
     }
 }
