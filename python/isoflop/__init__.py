@@ -1,0 +1,2 @@
+from . import _native
+__version__ = _native.__version__
