@@ -239,16 +239,32 @@ def fit_schedule_law(runs, form="annealing-law", draws=100, seed=20230227, start
     for r in runs:
         if isinstance(r, str):
             r = llama_run(r)
+        _name(r[0] if isinstance(r, (tuple, list)) and r else None, "run's model name")
         if not isinstance(r, (tuple, list)) or len(r) != 5:
             raise _invalid("run", "expected a (model, params, tokens, losses, Schedule) tuple "
                                   "or a LLaMA model name")
         model, params, tokens, losses, schedule = r
+        if not isinstance(schedule, Schedule):
+            raise _invalid("run", f"its fifth element must be an isoflop.Schedule, got {schedule!r}")
         prepared.append((model, params, _float_vector(tokens, "tokens"),
                          _float_vector(losses, "losses"), schedule))
-    fit = ScheduleFit(_native.fit_schedule_law(prepared, form, draws, seed, start, until))
+    fit = ScheduleFit(_native.fit_schedule_law(prepared, _name(form, "schedule-law form"),
+                                               _count(draws, "draws"), _count(seed, "seed"),
+                                               start, until))
     if fit.status != "Converged":
         _warn_fit(fit.status, "; ".join(fit.diagnostics.at_bound) or "see the diagnostics")
     return fit
+
+
+def _list(x, what):
+    if isinstance(x, (str, bytes)) or not hasattr(x, "__iter__"):
+        raise _invalid(what, f"expected a list, got {x!r}")
+    return list(x)
+
+
+def _arrays_as(x, kind):
+    from ._arrays import as_array
+    return as_array(x, kind)
 
 
 def _float_vector(x, what):
@@ -337,7 +353,26 @@ def _groups(group):
         return []
     if isinstance(group, str):
         return [group]
-    return [str(g) for g in group]
+    if not isinstance(group, (list, tuple)) or not all(isinstance(g, str) for g in group):
+        raise _invalid("group", f"expected a column name or a list of them, got {group!r}")
+    return list(group)
+
+
+def _count(x, what):
+    """A whole number >= 0, or InvalidInputError."""
+    if isinstance(x, (bool, _np.bool_)) or not isinstance(x, (int, _np.integer)) or x < 0:
+        raise _invalid(what, f"expected a whole number >= 0, got {x!r}")
+    return int(x)
+
+
+def _name(x, what):
+    if not isinstance(x, str):
+        raise _invalid(what, f"expected a string, got {x!r}")
+    return x
+
+
+def _opt_name(x, what):
+    return None if x is None else _name(x, what)
 
 
 def fit_chinchilla(data, group=None, budget_column=None, pool=False, strategy="screened",
@@ -353,8 +388,9 @@ def fit_chinchilla(data, group=None, budget_column=None, pool=False, strategy="s
     A fit that did not converge is returned with a FitWarning, and its status on every
     prediction made from it."""
     kind, src = _source(data)
-    fit = ChinchillaFit(_native.fit_chinchilla(kind, src, _groups(group), budget_column, pool,
-                                               strategy, int(bootstrap), int(seed)))
+    fit = ChinchillaFit(_native.fit_chinchilla(
+        kind, src, _groups(group), _opt_name(budget_column, "budget column"), bool(pool),
+        _name(strategy, "strategy"), _count(bootstrap, "bootstrap replicates"), _count(seed, "seed")))
     if not fit.converged:
         _warn_fit(fit.status, fit.advice)
     return fit
@@ -369,8 +405,9 @@ def fit_sweep(data, group=None, budget_column=None, at=None, level=0.9, draws=20
 
     Returns a MethodComparison, or with ``by_group`` a dict of them by group name."""
     kind, src = _source(data)
-    fits = _native.fit_sweep(kind, src, _groups(group), budget_column, at, level, int(draws),
-                             int(seed), by_group, pool)
+    fits = _native.fit_sweep(kind, src, _groups(group), _opt_name(budget_column, "budget column"),
+                             at, level, _count(draws, "bootstrap draws"), _count(seed, "seed"),
+                             bool(by_group), bool(pool))
     results = [MethodComparison(f) for f in fits]
     if by_group:
         return {r.name: r for r in results}
@@ -380,7 +417,8 @@ def fit_sweep(data, group=None, budget_column=None, at=None, level=0.9, draws=20
 def backtest(seed=42, curve_draws=1000, bootstrap=200, level=0.9):
     """Fits each hypothesis on part of the bundled data and scores it on the rest: a
     Scoreboard (``to_pandas()``) of MAE, bias and band coverage per hypothesis and split."""
-    return _make(_native.backtest(seed, curve_draws, bootstrap, level))
+    return _make(_native.backtest(_count(seed, "seed"), _count(curve_draws, "curve draws"),
+                                  _count(bootstrap, "bootstrap replicates"), level))
 
 
 # ---------------------------------------------------------------- figures
@@ -388,23 +426,27 @@ def backtest(seed=42, curve_draws=1000, bootstrap=200, level=0.9):
 def compute_frontier_figure(h, sizes, budgets=None):
     """Figure: loss against compute for ``sizes`` under a Chinchilla hypothesis, with the
     compute-optimal frontier and optional marked ``budgets``."""
-    return _native.compute_frontier_figure(h, list(sizes), None if budgets is None else list(budgets))
+    return _native.compute_frontier_figure(h, _list(sizes, "sizes"),
+                                           None if budgets is None else _list(budgets, "budgets"))
 
 
 def isoflop_figure(h, budgets, steps=25, level=0.9):
     """Figure: IsoFLOP profiles (loss against size at fixed compute), with bands."""
-    return _native.isoflop_figure(h, list(budgets), steps, level)
+    return _native.isoflop_figure(h, _list(budgets, "budgets"), _count(steps, "steps"), level)
 
 
 def llama_curves_figure(shared=(), draws=200, level=0.9):
     """Figure: the LLaMA-1 curves extended to the 65B's compute under each continuation
     and the ``shared`` hypotheses."""
-    return _native.llama_curves_figure(list(shared), draws, level)
+    return _native.llama_curves_figure(_list(shared, "hypotheses"), _count(draws, "draws"), level)
 
 
 def lifetime_figure(h, target, sizes, demands=(1e9, 1e15), level=0.9):
     """Figure: lifetime FLOPs against served tokens for ``sizes`` reaching ``target``."""
-    return _native.lifetime_figure(h, target, list(sizes), tuple(float(x) for x in demands), level)
+    if not isinstance(demands, (tuple, list)) or len(demands) != 2:
+        raise _invalid("demand range", f"expected a (lo, hi) pair, got {demands!r}")
+    lo, hi = (float(_np.asarray(_arrays_as(x, "flops"))) for x in demands)
+    return _native.lifetime_figure(h, target, _list(sizes, "sizes"), (lo, hi), level)
 
 
 __all__ = [

@@ -210,6 +210,9 @@ class MethodComparison(Result):
 
     def hypothesis(self, method="approach3", id=None):
         """A loss-law method's fit ("approach3" or "varpro") as a ChinchillaHypothesis."""
+        from ._errors import _invalid
+        if not isinstance(method, str) or not (id is None or isinstance(id, str)):
+            raise _invalid("method", f"expected a method name and an optional id, got {method!r}, {id!r}")
         return self._native.hypothesis(method, id)
 
     def sweep_figure(self):
@@ -255,15 +258,18 @@ class ChinchillaFit(Result):
 
     def hypothesis(self, id="my-law"):
         """The fit as a ChinchillaHypothesis (with the bootstrap's draws, if any)."""
+        from ._errors import _invalid
+        if not isinstance(id, str):
+            raise _invalid("hypothesis id", f"expected a string, got {id!r}")
         return self._native.hypothesis(id)
 
     def confidence_band(self, params, tokens, level=0.9):
         """Band of the law's loss at (N, D) over the bootstrap draws."""
-        return Band(*self._native._band(params, tokens, level, False))
+        return Band(*self._native._band(params, tokens, _level(level), False))
 
     def prediction_band(self, params, tokens, level=0.9):
         """Band of one new run's loss at (N, D): draws times a resampled residual."""
-        return Band(*self._native._band(params, tokens, level, True))
+        return Band(*self._native._band(params, tokens, _level(level), True))
 
     def to_pandas(self):
         """The law's constants (and bootstrap standard errors, if any) as a table."""
@@ -285,16 +291,39 @@ class ScheduleFit(Result):
 
     def hypothesis(self, run=0, plan=None):
         """Run ``run``'s law planned on ``plan`` (default: its own schedule stretched)."""
-        return self._native.hypothesis(run, plan)
+        if plan is not None and not isinstance(plan, _native.Schedule):
+            from ._errors import _invalid
+            raise _invalid("plan", f"expected an isoflop.Schedule, got {plan!r}")
+        return self._native.hypothesis(_run(run), plan)
 
     def final_miss(self, run=0):
         """How far the fit misses run ``run``'s final loss."""
-        return Record(json.loads(self._native.final_miss(run)))
+        return Record(json.loads(self._native.final_miss(_run(run))))
 
     def figure(self, run=0, plans=(), samples=60, level=0.9):
         """Run ``run``'s curve and schedule with predicted curves for ``plans``
         (a list of (label, Schedule))."""
-        return self._native.figure(run, list(plans), samples, level)
+        from ._errors import _invalid
+        plans = list(plans)
+        for p in plans:
+            if not (isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)
+                    and isinstance(p[1], _native.Schedule)):
+                raise _invalid("plans", f"expected (label, Schedule) pairs, got {p!r}")
+        return self._native.figure(_run(run), plans, _run(samples), _level(level))
+
+
+def _run(x):
+    from ._errors import _invalid
+    if isinstance(x, bool) or not isinstance(x, int) or x < 0:
+        raise _invalid("index", f"expected a whole number >= 0, got {x!r}")
+    return x
+
+
+def _level(x):
+    from ._errors import _invalid
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise _invalid("band level", f"expected a number in (0, 1), got {x!r}")
+    return float(x)
 
 
 KINDS = {c.__name__: c for c in (Prediction, OptimalSplit, TokensToReach, Probability,

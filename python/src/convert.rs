@@ -187,3 +187,67 @@ fn warning_texts(v: &mut serde_json::Value) {
         _ => {}
     }
 }
+
+/// A whole number >= 0 (a count, a step, a seed), refusing None, bools, floats with a
+/// fraction and negative numbers with a typed error.
+pub fn count(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u64> {
+    let bad = || {
+        invalid(
+            what,
+            format!(
+                "expected a whole number >= 0, got {}",
+                obj.repr()
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|_| type_name(obj))
+            ),
+        )
+    };
+    if obj.is_none() || obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyString>() {
+        return Err(bad());
+    }
+    if let Ok(v) = obj.extract::<u64>() {
+        return Ok(v);
+    }
+    match obj.extract::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 1.8e19 => Ok(v as u64),
+        _ => Err(bad()),
+    }
+}
+
+/// A name (a string).
+pub fn name(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    if obj.is_instance_of::<PyString>() {
+        return obj.extract::<String>();
+    }
+    Err(invalid(
+        what,
+        format!("expected a string, got {}", type_name(obj)),
+    ))
+}
+
+/// A sequence of numbers (list, tuple, 1-D array).
+pub fn vector(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<f64>> {
+    if obj.is_instance_of::<PyString>() || obj.is_none() {
+        return Err(invalid(
+            what,
+            format!("expected a sequence of numbers, got {}", type_name(obj)),
+        ));
+    }
+    obj.try_iter()
+        .map_err(|_| {
+            invalid(
+                what,
+                format!("expected a sequence of numbers, got {}", type_name(obj)),
+            )
+        })?
+        .map(|x| x.and_then(|x| number(&x, what)))
+        .collect()
+}
+
+/// An optional count with its default.
+pub fn opt_count(obj: Option<&Bound<'_, PyAny>>, what: &str, default: u64) -> PyResult<u64> {
+    match obj {
+        Some(o) if !o.is_none() => count(o, what),
+        _ => Ok(default),
+    }
+}

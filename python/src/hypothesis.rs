@@ -130,16 +130,24 @@ fn map2(
     b: &[f64],
     f: impl Fn(f64, f64) -> isoflop::Result<f64> + Sync,
 ) -> isoflop::Result<Vec<f64>> {
+    let mut out = vec![0.0; a.len()];
+    let chunk = |(k, o): (usize, &mut [f64])| -> isoflop::Result<()> {
+        let start = k * CHUNK;
+        for (i, slot) in o.iter_mut().enumerate() {
+            *slot = f(a[start + i], b[start + i])?;
+        }
+        Ok(())
+    };
     if a.len() < PARALLEL_FROM {
-        a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect()
+        out.chunks_mut(CHUNK).enumerate().try_for_each(chunk)?;
     } else {
-        a.par_iter()
-            .zip(b.par_iter())
-            .with_min_len(4096)
-            .map(|(&x, &y)| f(x, y))
-            .collect()
+        out.par_chunks_mut(CHUNK).enumerate().try_for_each(chunk)?;
     }
+    Ok(out)
 }
+
+/// Elements per task of the parallel loops.
+const CHUNK: usize = 8192;
 
 #[pymethods]
 impl Hypothesis {
@@ -269,14 +277,14 @@ impl Hypothesis {
         c: PyReadonlyArray1<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let c = c.as_slice()?;
-        let laws = self.inner.chinchilla_laws().ok_or_else(|| {
-            convert::err(isoflop::Error::NotApplicable {
-                what: format!("the compute-optimal split under {}", self.inner.id()),
-                reason: "it is not a Chinchilla-form law or an increasing map of one (a \
-                         calibration), so it has no closed-form optimum"
-                    .into(),
-            })
-        })?;
+        let Some(laws) = self.inner.chinchilla_laws() else {
+            // The crate's own refusal, with its message.
+            let c0 = Flops::new(c.first().copied().unwrap_or(1e20)).py()?;
+            return Err(match isoflop::query::compute_optimal(&*self.inner, c0, 0.9) {
+                Err(e) => convert::err(e),
+                Ok(_) => invalid("hypothesis", "no Chinchilla law behind it"),
+            });
+        };
         let point: ChinchillaLaw = laws.point;
         let pairs: Vec<(f64, f64)> = py
             .detach(|| {
@@ -326,8 +334,14 @@ impl Hypothesis {
         PyArray2::from_vec2(py, &rows).map_err(|e| invalid("draws", e.to_string()))
     }
 
-    fn __repr__(&self) -> String {
-        format!("<{} {}>", self.inner.id(), self.text.replace('\n', " | "))
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let me = slf.get();
+        Ok(format!(
+            "<{} {}: {}>",
+            slf.get_type().name()?,
+            me.inner.id(),
+            me.inner.assumption()
+        ))
     }
 
     fn __str__(&self) -> String {
@@ -351,15 +365,19 @@ fn chin(h: RsChinchilla) -> PyClassInitializer<ChinchillaHypothesis> {
 impl ChinchillaHypothesis {
     /// Your own law from its five constants (no draws), with an id.
     #[new]
-    #[pyo3(signature = (e, a, b, alpha, beta, id = "my-law"))]
+    #[pyo3(signature = (e, a, b, alpha, beta, id = None))]
     fn new(
         e: &Bound<'_, PyAny>,
         a: &Bound<'_, PyAny>,
         b: &Bound<'_, PyAny>,
         alpha: &Bound<'_, PyAny>,
         beta: &Bound<'_, PyAny>,
-        id: &str,
+        id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyClassInitializer<ChinchillaHypothesis>> {
+        let id = match id {
+            Some(id) => convert::name(id, "hypothesis id")?,
+            None => "my-law".to_string(),
+        };
         let law = ChinchillaLaw::new(
             number(e, "E")?,
             number(a, "A")?,
@@ -395,12 +413,14 @@ impl ChinchillaHypothesis {
     /// Besiroglu et al. 2024's refit of the bundled Chinchilla runs, with
     /// `bootstrap_draws` bootstrap refits (seeded).
     #[staticmethod]
-    #[pyo3(signature = (bootstrap_draws = 200, seed = 42))]
+    #[pyo3(signature = (bootstrap_draws = None, seed = None))]
     fn besiroglu2024(
         py: Python<'_>,
-        bootstrap_draws: usize,
-        seed: u64,
+        bootstrap_draws: Option<&Bound<'_, PyAny>>,
+        seed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<pyo3::Py<ChinchillaHypothesis>> {
+        let bootstrap_draws = convert::opt_count(bootstrap_draws, "bootstrap draws", 200)? as usize;
+        let seed = convert::opt_count(seed, "seed", 42)?;
         let h = py
             .detach(|| isoflop::fit::replication::besiroglu2024(bootstrap_draws, seed))
             .py()?;
@@ -488,17 +508,19 @@ impl Continuation {
     /// ("linear-in-tokens", "linear-in-log-tokens", "power-law-floor"), fitted from
     /// `start` tokens (default: where LLaMA's curves look straight, 300B).
     #[staticmethod]
-    #[pyo3(signature = (model, form, draws = 500, start = None, seed = 20230227))]
+    #[pyo3(signature = (model, form, draws = None, start = None, seed = None))]
     fn llama(
         py: Python<'_>,
-        model: &str,
-        form: &str,
-        draws: usize,
+        model: &Bound<'_, PyAny>,
+        form: &Bound<'_, PyAny>,
+        draws: Option<&Bound<'_, PyAny>>,
         start: Option<&Bound<'_, PyAny>>,
-        seed: u64,
+        seed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<pyo3::Py<Continuation>> {
-        let m = self::model(model)?;
-        let f = self::form(form)?;
+        let m = self::model(&convert::name(model, "LLaMA model")?)?;
+        let f = self::form(&convert::name(form, "continuation form")?)?;
+        let draws = convert::opt_count(draws, "draws", 500)? as usize;
+        let seed = convert::opt_count(seed, "seed", 20230227)?;
         let curve = llama::curve(m);
         let start = match start {
             Some(s) => convert::tokens(s)?,
@@ -517,21 +539,28 @@ impl Continuation {
     /// Continues your own curve: `tokens` and `losses` (equal-length sequences) of a
     /// model of `params` parameters named `model`.
     #[staticmethod]
-    #[pyo3(signature = (model, params, tokens, losses, form, draws = 500, start = None, seed = 20230227))]
+    #[pyo3(signature = (model, params, tokens, losses, form, draws = None, start = None, seed = None))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
-        model: &str,
+        model: &Bound<'_, PyAny>,
         params: &Bound<'_, PyAny>,
-        tokens: PyReadonlyArray1<'_, f64>,
-        losses: PyReadonlyArray1<'_, f64>,
-        form: &str,
-        draws: usize,
+        tokens: &Bound<'_, PyAny>,
+        losses: &Bound<'_, PyAny>,
+        form: &Bound<'_, PyAny>,
+        draws: Option<&Bound<'_, PyAny>>,
         start: Option<&Bound<'_, PyAny>>,
-        seed: u64,
+        seed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<pyo3::Py<Continuation>> {
-        let curve = crate::curve(model, params, tokens.as_slice()?, losses.as_slice()?)?;
-        let f = self::form(form)?;
+        let model = convert::name(model, "model name")?;
+        let (tokens, losses) = (
+            convert::vector(tokens, "token counts")?,
+            convert::vector(losses, "losses")?,
+        );
+        let curve = crate::curve(&model, params, &tokens, &losses)?;
+        let f = self::form(&convert::name(form, "continuation form")?)?;
+        let draws = convert::opt_count(draws, "draws", 500)? as usize;
+        let seed = convert::opt_count(seed, "seed", 20230227)?;
         let mut opts = ContinuationOptions {
             draws,
             seed,

@@ -7,7 +7,7 @@ mod convert;
 mod fits;
 mod hypothesis;
 
-use convert::{err, invalid, number, pre, rec, Py, Rec};
+use convert::{count, err, invalid, number, pre, rec, Py, Rec};
 use hypothesis::{arg, Hypothesis};
 use isoflop::cluster::{Cluster as RsCluster, Utilisation, Workload};
 use isoflop::data::llama;
@@ -359,11 +359,13 @@ impl Schedule {
     #[pyo3(signature = (peak_lr, warmup_steps, total_steps, batch_tokens, final_fraction = None))]
     fn cosine(
         peak_lr: &Bound<'_, PyAny>,
-        warmup_steps: u64,
-        total_steps: u64,
+        warmup_steps: &Bound<'_, PyAny>,
+        total_steps: &Bound<'_, PyAny>,
         batch_tokens: &Bound<'_, PyAny>,
         final_fraction: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Schedule> {
+        let warmup_steps = count(warmup_steps, "warmup steps")?;
+        let total_steps = count(total_steps, "total steps")?;
         let final_fraction = match final_fraction {
             Some(f) => number(f, "final fraction of the peak")?,
             None => 0.1,
@@ -383,10 +385,12 @@ impl Schedule {
     #[staticmethod]
     fn constant(
         peak_lr: &Bound<'_, PyAny>,
-        warmup_steps: u64,
-        total_steps: u64,
+        warmup_steps: &Bound<'_, PyAny>,
+        total_steps: &Bound<'_, PyAny>,
         batch_tokens: &Bound<'_, PyAny>,
     ) -> PyResult<Schedule> {
+        let warmup_steps = count(warmup_steps, "warmup steps")?;
+        let total_steps = count(total_steps, "total steps")?;
         RsSchedule::constant(
             number(peak_lr, "peak learning rate")?,
             warmup_steps,
@@ -400,17 +404,24 @@ impl Schedule {
     /// Warmup-stable-decay: constant, then a cooldown ("linear" or "1-sqrt") over the
     /// last `cooldown_steps` to `final_fraction` of the peak.
     #[staticmethod]
-    #[pyo3(signature = (peak_lr, warmup_steps, total_steps, cooldown_steps, batch_tokens, final_fraction = None, cooldown = "linear"))]
+    #[pyo3(signature = (peak_lr, warmup_steps, total_steps, cooldown_steps, batch_tokens, final_fraction = None, cooldown = None))]
     fn wsd(
         peak_lr: &Bound<'_, PyAny>,
-        warmup_steps: u64,
-        total_steps: u64,
-        cooldown_steps: u64,
+        warmup_steps: &Bound<'_, PyAny>,
+        total_steps: &Bound<'_, PyAny>,
+        cooldown_steps: &Bound<'_, PyAny>,
         batch_tokens: &Bound<'_, PyAny>,
         final_fraction: Option<&Bound<'_, PyAny>>,
-        cooldown: &str,
+        cooldown: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Schedule> {
+        let warmup_steps = count(warmup_steps, "warmup steps")?;
+        let total_steps = count(total_steps, "total steps")?;
+        let cooldown_steps = count(cooldown_steps, "cooldown steps")?;
         let cooldown = match cooldown {
+            Some(c) => convert::name(c, "cooldown")?,
+            None => "linear".into(),
+        };
+        let cooldown = match cooldown.as_str() {
             "linear" => Cooldown::Linear,
             "1-sqrt" | "one-minus-sqrt" => Cooldown::OneMinusSqrt,
             other => {
@@ -440,12 +451,18 @@ impl Schedule {
     /// An explicit learning rate per step (warmup included in the list).
     #[staticmethod]
     fn explicit(
-        lrs: PyReadonlyArray1<'_, f64>,
-        warmup_steps: u64,
+        lrs: &Bound<'_, PyAny>,
+        warmup_steps: &Bound<'_, PyAny>,
         batch_tokens: &Bound<'_, PyAny>,
     ) -> PyResult<Schedule> {
+        let warmup_steps = count(warmup_steps, "warmup steps")?;
+        let lrs: Vec<f64> = lrs
+            .try_iter()
+            .map_err(|_| invalid("learning rates", "expected a sequence of numbers"))?
+            .map(|x| x.and_then(|x| number(&x, "learning rate")))
+            .collect::<PyResult<_>>()?;
         RsSchedule::explicit(
-            lrs.as_slice()?.to_vec(),
+            lrs,
             warmup_steps,
             convert::tokens(batch_tokens)?,
         )
@@ -455,9 +472,9 @@ impl Schedule {
 
     /// LLaMA-1's published schedule for `model` (Touvron et al. 2023, Sec. 2.2, Table 2).
     #[staticmethod]
-    fn llama(model: &str) -> PyResult<Schedule> {
+    fn llama(model: &Bound<'_, PyAny>) -> PyResult<Schedule> {
         Ok(Schedule {
-            inner: llama::schedule(hypothesis::model(model)?),
+            inner: llama::schedule(hypothesis::model(&convert::name(model, "LLaMA model")?)?),
         })
     }
 
@@ -470,9 +487,9 @@ impl Schedule {
     }
 
     /// The same shape stretched to `steps` steps.
-    fn with_total_steps(&self, steps: u64) -> PyResult<Schedule> {
+    fn with_total_steps(&self, steps: &Bound<'_, PyAny>) -> PyResult<Schedule> {
         self.inner
-            .with_total_steps(steps)
+            .with_total_steps(count(steps, "total steps")?)
             .py()
             .map(|inner| Schedule { inner })
     }
@@ -544,11 +561,11 @@ pub struct Cluster {
 #[pymethods]
 impl Cluster {
     #[new]
-    #[pyo3(signature = (accelerator, count, precision = "bf16", mfu = None, tokens_per_second = None))]
+    #[pyo3(signature = (accelerator, count, precision = None, mfu = None, tokens_per_second = None))]
     fn new(
-        accelerator: &str,
-        count: u32,
-        precision: &str,
+        accelerator: &Bound<'_, PyAny>,
+        count: &Bound<'_, PyAny>,
+        precision: Option<&Bound<'_, PyAny>>,
         mfu: Option<&Bound<'_, PyAny>>,
         tokens_per_second: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Cluster> {
@@ -565,10 +582,17 @@ impl Cluster {
                 ))
             }
         };
+        let n = convert::count(count, "accelerator count")?;
+        let n = u32::try_from(n).map_err(|_| invalid("accelerator count", "too large"))?;
         let inner = RsCluster::new(
-            Accelerator::by_name(accelerator).py()?,
-            count,
-            precision.parse::<Precision>().py()?,
+            Accelerator::by_name(&convert::name(accelerator, "accelerator")?).py()?,
+            n,
+            match precision {
+                Some(p) => convert::name(p, "precision")?,
+                None => "bf16".into(),
+            }
+            .parse::<Precision>()
+            .py()?,
             u,
         )
         .py()?;
@@ -597,7 +621,14 @@ impl Cluster {
     }
 
     fn __repr__(&self) -> String {
-        format!("<Cluster {}>", self.inner.text().replace('\n', " | "))
+        format!(
+            "<Cluster {}>",
+            self.inner.text().lines().next().unwrap_or_default()
+        )
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.text()
     }
 
     fn _repr_html_(&self) -> String {
@@ -607,8 +638,8 @@ impl Cluster {
 
 /// A published training run by name (e.g. "LLaMA-65B"), as its paper prints it.
 #[pyfunction]
-fn published_run(name: &str) -> PyResult<Rec> {
-    let r = isoflop::runs::by_name(name).py()?;
+fn published_run(name: &Bound<'_, PyAny>) -> PyResult<Rec> {
+    let r = isoflop::runs::by_name(&convert::name(name, "run name")?).py()?;
     rec("PublishedRun", &r)
 }
 
@@ -632,8 +663,8 @@ fn _chinchilla_runs(replication: bool) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
 
 /// A bundled LLaMA-1 curve (Touvron et al. 2023, Fig. 1): (params, tokens, losses).
 #[pyfunction]
-fn _llama_curve(model: &str) -> PyResult<(f64, Vec<f64>, Vec<f64>)> {
-    let c = llama::curve(hypothesis::model(model)?);
+fn _llama_curve(model: &Bound<'_, PyAny>) -> PyResult<(f64, Vec<f64>, Vec<f64>)> {
+    let c = llama::curve(hypothesis::model(&convert::name(model, "LLaMA model")?)?);
     Ok((
         c.params().get(),
         c.tokens().map(|t| t.get()).collect(),
@@ -643,8 +674,8 @@ fn _llama_curve(model: &str) -> PyResult<(f64, Vec<f64>, Vec<f64>)> {
 
 /// A LLaMA model's size and training tokens (Touvron et al. 2023, Table 2).
 #[pyfunction]
-fn _llama_model(model: &str) -> PyResult<(f64, f64)> {
-    let m = hypothesis::model(model)?;
+fn _llama_model(model: &Bound<'_, PyAny>) -> PyResult<(f64, f64)> {
+    let m = hypothesis::model(&convert::name(model, "LLaMA model")?)?;
     Ok((m.params().get(), m.trained_tokens().get()))
 }
 
