@@ -235,6 +235,8 @@ def fit_schedule_law(runs, form="annealing-law", draws=100, seed=20230227, start
     Converged warns (FitWarning)."""
     if isinstance(runs, (str, tuple)):
         runs = [runs]
+    if not isinstance(runs, list):
+        raise _invalid("runs", f"expected a run, a LLaMA model name or a list of them, got {runs!r}")
     prepared = []
     for r in runs:
         if isinstance(r, str):

@@ -519,24 +519,18 @@ impl Schedule {
         self.inner.batch_tokens().get()
     }
 
-    /// Learning rates at integer steps (a 1-D array in, a 1-D array out).
-    fn _lr<'py>(
-        &self,
-        py: Python<'py>,
-        steps: PyReadonlyArray1<'py, f64>,
-    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let mut out = Vec::with_capacity(steps.len()?);
-        for &s in steps.as_slice()? {
-            if !(s.is_finite() && s >= 0.0 && s.fract() == 0.0 && s <= u64::MAX as f64) {
-                return Err(err(isoflop::Error::InvalidValue {
-                    what: "step",
-                    value: s,
-                    allowed: "must be a whole number >= 0",
-                }));
+    /// The learning rate at `step` (a whole number), or at each step of a sequence (a
+    /// 1-D array out).
+    fn lr<'py>(&self, py: Python<'py>, step: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        if let Ok(seq) = step.try_iter() {
+            let mut out = Vec::new();
+            for s in seq {
+                out.push(self.inner.lr(count(&s?, "step")?).py()?);
             }
-            out.push(self.inner.lr(s as u64).py()?);
+            return Ok(PyArray1::from_vec(py, out).into_any());
         }
-        Ok(PyArray1::from_vec(py, out))
+        let v = self.inner.lr(count(step, "step")?).py()?;
+        Ok(pyo3::types::PyFloat::new(py, v).into_any())
     }
 
     fn _json(&self) -> PyResult<String> {
