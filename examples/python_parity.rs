@@ -22,7 +22,7 @@ use isoflop::fit::schedule_law::{
 };
 use isoflop::fit::{bootstrap, fit_chinchilla, FitOptions};
 use isoflop::law::{
-    ChinchillaHypothesis, Continuation, ContinuationForm, ContinuationOptions,
+    ChinchillaHypothesis, ChinchillaLaw, Continuation, ContinuationForm, ContinuationOptions,
     DataConstrainedHypothesis, KaplanHypothesis, LossHypothesis, ScheduledHypothesis,
 };
 use isoflop::query::{self, LossTarget, Question};
@@ -98,6 +98,21 @@ fn hypothesis(name: &str) -> Result<Arc<dyn LossHypothesis>, String> {
     })
 }
 
+/// The law of a named Chinchilla hypothesis (None for the other kinds).
+fn chinchilla_law(name: &str) -> Result<Option<ChinchillaLaw>, String> {
+    Ok(match name {
+        "hoffmann2022" => Some(*ChinchillaHypothesis::hoffmann2022().law()),
+        "hoffmann2022_unrounded" => Some(*ChinchillaHypothesis::hoffmann2022_unrounded().law()),
+        "besiroglu2024_published" => Some(*ChinchillaHypothesis::besiroglu2024_published().law()),
+        "besiroglu2024" => Some(
+            *isoflop::fit::replication::besiroglu2024(20, 42)
+                .map_err(|e| e.to_string())?
+                .law(),
+        ),
+        _ => None,
+    })
+}
+
 fn points(q: &Value, key: &str) -> Result<Vec<f64>, String> {
     q[key]
         .as_array()
@@ -142,7 +157,12 @@ fn answer(q: &Value) -> Answer {
             let h = hypothesis(q["h"].as_str().ok_or("a query needs `h`")?)?;
             let h = &*h;
             match op {
-                "predict" => ser(query::predict(h, unit(q, "params")?, unit(q, "tokens")?, level()?)),
+                "predict" => ser(query::predict(
+                    h,
+                    unit(q, "params")?,
+                    unit(q, "tokens")?,
+                    level()?,
+                )),
                 "predict_at_compute" => ser(query::predict_at_compute(
                     h,
                     unit(q, "params")?,
@@ -189,7 +209,12 @@ fn answer(q: &Value) -> Answer {
                             tokens: unit(q, "target_tokens")?,
                         },
                     };
-                    ser(query::lifetime_optimal(h, target, num(q, "demand")?, level()?))
+                    ser(query::lifetime_optimal(
+                        h,
+                        target,
+                        num(q, "demand")?,
+                        level()?,
+                    ))
                 }
                 "break_even_demand" => ser(query::break_even_demand(
                     h,
@@ -224,6 +249,11 @@ fn answer(q: &Value) -> Answer {
                 }
                 "loss" => {
                     let (ns, ds) = (points(q, "n")?, points(q, "d")?);
+                    if let Some(law) = chinchilla_law(q["h"].as_str().unwrap_or(""))? {
+                        // Chinchilla laws evaluate arrays in the crate's batch.
+                        let mut out = vec![0.0; ns.len()];
+                        return ser(law.losses_into(&ns, &ds, &mut out).map(|()| out));
+                    }
                     let out: isoflop::Result<Vec<f64>> = ns
                         .iter()
                         .zip(&ds)
@@ -237,7 +267,9 @@ fn answer(q: &Value) -> Answer {
                         .iter()
                         .zip(&ts)
                         .map(|(&n, &t)| {
-                            Ok(query::tokens_to_reach(h, Params::new(n)?, t, 0.9)?.tokens.get())
+                            Ok(query::tokens_to_reach(h, Params::new(n)?, t, 0.9)?
+                                .tokens
+                                .get())
                         })
                         .collect();
                     ser(out)

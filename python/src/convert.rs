@@ -1,8 +1,8 @@
 //! Python values in, isoflop values out: units from numbers or strings, errors as
 //! Python exceptions, results as (kind, JSON, text, HTML) records.
 
-use isoflop::report::HtmlDisplay;
 use isoflop::prediction::Warning;
+use isoflop::report::HtmlDisplay;
 use isoflop::units::{Flops, Params, Tokens};
 use isoflop::Error;
 use pyo3::prelude::*;

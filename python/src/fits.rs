@@ -232,7 +232,12 @@ impl SweepFit {
             "methods": methods,
             "spread": c.spread(),
         });
-        Ok(("MethodComparison".into(), convert::json(&v)?, c.text(), c.html()))
+        Ok((
+            "MethodComparison".into(),
+            convert::json(&v)?,
+            c.text(),
+            c.html(),
+        ))
     }
 
     /// The runs, parabolas and minima of the sweep.
@@ -380,7 +385,10 @@ impl ScheduleFit {
         run: usize,
         plan: Option<PyRef<'_, Schedule>>,
     ) -> PyResult<pyo3::Py<ScheduleAwareHypothesis>> {
-        let h = self.inner.hypothesis(run, plan.map(|p| p.inner.clone())).py()?;
+        let h = self
+            .inner
+            .hypothesis(run, plan.map(|p| p.inner.clone()))
+            .py()?;
         pyo3::Py::new(py, hypothesis::scheduled(h))
     }
 
@@ -402,8 +410,10 @@ impl ScheduleFit {
     ) -> PyResult<Figure> {
         let h = self.inner.hypothesis(run, None).py()?;
         let o = &self.inner.runs()[run];
-        let plans: Vec<(String, isoflop::schedule::Schedule)> =
-            plans.into_iter().map(|(l, s)| (l, s.inner.clone())).collect();
+        let plans: Vec<(String, isoflop::schedule::Schedule)> = plans
+            .into_iter()
+            .map(|(l, s)| (l, s.inner.clone()))
+            .collect();
         let fig = py
             .detach(|| {
                 ScheduleFigure::from_hypothesis(&h, o.curve(), o.schedule(), &plans, samples, level)

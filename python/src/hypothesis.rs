@@ -229,6 +229,21 @@ impl Hypothesis {
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         let (n, d) = (n.as_slice()?, d.as_slice()?);
         same_len(n, d)?;
+        if let Some(c) = &self.chinchilla {
+            // The crate's vectorised batch (ChinchillaLaw::losses_into), chunk by chunk.
+            let law = *c.law();
+            let mut out = vec![0.0; n.len()];
+            py.detach(|| {
+                out.par_chunks_mut(CHUNK)
+                    .enumerate()
+                    .try_for_each(|(k, o)| {
+                        let r = k * CHUNK..k * CHUNK + o.len();
+                        law.losses_into(&n[r.clone()], &d[r], o)
+                    })
+            })
+            .py()?;
+            return Ok(PyArray1::from_vec(py, out));
+        }
         let h = &*self.inner;
         let out = py
             .detach(|| map2(n, d, |x, y| h.point(Params::new(x)?, Tokens::new(y)?)))
@@ -280,10 +295,12 @@ impl Hypothesis {
         let Some(laws) = self.inner.chinchilla_laws() else {
             // The crate's own refusal, with its message.
             let c0 = Flops::new(c.first().copied().unwrap_or(1e20)).py()?;
-            return Err(match isoflop::query::compute_optimal(&*self.inner, c0, 0.9) {
-                Err(e) => convert::err(e),
-                Ok(_) => invalid("hypothesis", "no Chinchilla law behind it"),
-            });
+            return Err(
+                match isoflop::query::compute_optimal(&*self.inner, c0, 0.9) {
+                    Err(e) => convert::err(e),
+                    Ok(_) => invalid("hypothesis", "no Chinchilla law behind it"),
+                },
+            );
         };
         let point: ChinchillaLaw = laws.point;
         let pairs: Vec<(f64, f64)> = py
@@ -457,7 +474,10 @@ impl KaplanHypothesis {
         embedding: &Bound<'_, PyAny>,
     ) -> PyResult<pyo3::Py<KaplanHypothesis>> {
         let h = RsKaplan::kaplan2020().with_embedding_params(convert::params(embedding)?);
-        pyo3::Py::new(py, PyClassInitializer::from(Hypothesis::of(h)).add_subclass(KaplanHypothesis))
+        pyo3::Py::new(
+            py,
+            PyClassInitializer::from(Hypothesis::of(h)).add_subclass(KaplanHypothesis),
+        )
     }
 }
 
@@ -533,7 +553,10 @@ impl Continuation {
         }
         .starting_at(start);
         let h = py.detach(|| RsContinuation::fit(&curve, f, &opts)).py()?;
-        pyo3::Py::new(py, PyClassInitializer::from(Hypothesis::of(h)).add_subclass(Continuation))
+        pyo3::Py::new(
+            py,
+            PyClassInitializer::from(Hypothesis::of(h)).add_subclass(Continuation),
+        )
     }
 
     /// Continues your own curve: `tokens` and `losses` (equal-length sequences) of a
@@ -570,7 +593,10 @@ impl Continuation {
             opts = opts.starting_at(convert::tokens(s)?);
         }
         let h = py.detach(|| RsContinuation::fit(&curve, f, &opts)).py()?;
-        pyo3::Py::new(py, PyClassInitializer::from(Hypothesis::of(h)).add_subclass(Continuation))
+        pyo3::Py::new(
+            py,
+            PyClassInitializer::from(Hypothesis::of(h)).add_subclass(Continuation),
+        )
     }
 }
 

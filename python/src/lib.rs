@@ -32,21 +32,28 @@ fn _unit(kind: &str, value: &Bound<'_, PyAny>) -> PyResult<(f64, String)> {
         "params" => convert::params(value).map(|p| (p.get(), p.to_string())),
         "tokens" => convert::tokens(value).map(|p| (p.get(), p.to_string())),
         "flops" => convert::flops(value).map(|p| (p.get(), p.to_string())),
-        _ => Err(invalid("unit kind", format!("{kind:?}: params, tokens or flops"))),
+        _ => Err(invalid(
+            "unit kind",
+            format!("{kind:?}: params, tokens or flops"),
+        )),
     }
 }
 
 /// Training compute 6ND (Kaplan et al. 2020; Hoffmann et al. 2022): (value, text).
 #[pyfunction]
 fn training_flops(params: &Bound<'_, PyAny>, tokens: &Bound<'_, PyAny>) -> PyResult<(f64, String)> {
-    let c = isoflop::compute::training_flops_6nd(convert::params(params)?, convert::tokens(tokens)?)
-        .py()?;
+    let c =
+        isoflop::compute::training_flops_6nd(convert::params(params)?, convert::tokens(tokens)?)
+            .py()?;
     Ok((c.get(), c.to_string()))
 }
 
 /// Tokens a budget buys a model of `params`: D = C / 6N: (value, text).
 #[pyfunction]
-fn tokens_for_flops(params: &Bound<'_, PyAny>, flops: &Bound<'_, PyAny>) -> PyResult<(f64, String)> {
+fn tokens_for_flops(
+    params: &Bound<'_, PyAny>,
+    flops: &Bound<'_, PyAny>,
+) -> PyResult<(f64, String)> {
     let d = isoflop::compute::tokens_for_flops(convert::params(params)?, convert::flops(flops)?)
         .py()?;
     Ok((d.get(), d.to_string()))
@@ -261,7 +268,11 @@ fn lifetime_optimal(
     level: &Bound<'_, PyAny>,
 ) -> PyResult<Rec> {
     let h = arg(h)?;
-    let (t, demand, level) = (target_of(target)?, number(demand, "inference demand (served tokens)")?, level_of(level)?);
+    let (t, demand, level) = (
+        target_of(target)?,
+        number(demand, "inference demand (served tokens)")?,
+        level_of(level)?,
+    );
     let inner = h.inner.clone();
     let o = py
         .detach(|| query::lifetime_optimal(&*inner, t, demand, level))
@@ -461,13 +472,9 @@ impl Schedule {
             .map_err(|_| invalid("learning rates", "expected a sequence of numbers"))?
             .map(|x| x.and_then(|x| number(&x, "learning rate")))
             .collect::<PyResult<_>>()?;
-        RsSchedule::explicit(
-            lrs,
-            warmup_steps,
-            convert::tokens(batch_tokens)?,
-        )
-        .py()
-        .map(|inner| Schedule { inner })
+        RsSchedule::explicit(lrs, warmup_steps, convert::tokens(batch_tokens)?)
+            .py()
+            .map(|inner| Schedule { inner })
     }
 
     /// LLaMA-1's published schedule for `model` (Touvron et al. 2023, Sec. 2.2, Table 2).
@@ -762,7 +769,10 @@ fn compute_frontier_figure(
             "a compute-frontier figure draws a Chinchilla hypothesis",
         )
     })?;
-    let sizes = sizes.iter().map(convert::params).collect::<PyResult<Vec<Params>>>()?;
+    let sizes = sizes
+        .iter()
+        .map(convert::params)
+        .collect::<PyResult<Vec<Params>>>()?;
     let mut fig = isoflop::report::ComputeFrontierFigure::from_hypothesis(ch, sizes);
     for b in budgets.unwrap_or_default() {
         let c = convert::flops(&b)?;
@@ -782,7 +792,10 @@ fn isoflop_figure(
     level: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Figure> {
     let h = arg(h)?;
-    let budgets = budgets.iter().map(convert::flops).collect::<PyResult<Vec<Flops>>>()?;
+    let budgets = budgets
+        .iter()
+        .map(convert::flops)
+        .collect::<PyResult<Vec<Flops>>>()?;
     let level = level.map(level_of).transpose()?.unwrap_or(0.9);
     let inner = h.inner.clone();
     let fig = py
@@ -833,7 +846,10 @@ fn lifetime_figure(
 ) -> PyResult<Figure> {
     let h = arg(h)?;
     let t = target_of(target)?;
-    let sizes = sizes.iter().map(convert::params).collect::<PyResult<Vec<Params>>>()?;
+    let sizes = sizes
+        .iter()
+        .map(convert::params)
+        .collect::<PyResult<Vec<Params>>>()?;
     let level = level.map(level_of).transpose()?.unwrap_or(0.9);
     let inner = h.inner.clone();
     let fig = py
@@ -883,7 +899,12 @@ fn backtest(
             f.hypothesis, f.split, f.target, f.reason
         ));
     }
-    Ok(("Scoreboard".into(), convert::json(&board)?, text.clone(), pre(&text)))
+    Ok((
+        "Scoreboard".into(),
+        convert::json(&board)?,
+        text.clone(),
+        pre(&text),
+    ))
 }
 
 /// A band's text as the crate writes it, e.g. "1.962 [1.951, 1.973] 90%".

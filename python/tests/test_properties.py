@@ -47,8 +47,10 @@ def test_loss_falls_with_size_and_with_tokens(h, n, d):
 def test_array_answers_equal_scalar_answers(h, n, d):
     grid = h.loss(np.array([n, n * 3]), np.array([[d], [d / 7]]))
     assert grid.shape == (2, 2)
-    assert grid[0, 0] == h.loss(n, d) == isoflop.predict(h, n, d).point
+    assert grid[0, 0] == h.loss(n, d)
     assert grid[1, 1] == h.loss(n * 3, d / 7)
+    # Arrays go through the crate's vectorised batch: within a few ulp of the scalar law.
+    assert math.isclose(grid[0, 0], isoflop.predict(h, n, d).point, rel_tol=1e-14)
 
 
 @given(LAWS, st.floats(1e8, 1e12), st.floats(0.01, 1.0))
