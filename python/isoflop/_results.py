@@ -277,8 +277,9 @@ class ChinchillaFit(Result):
         law = self._data["law"]
         se = (self._data.get("bootstrap") or {}).get("std_errors") or {}
         names = ["e", "a", "b", "alpha", "beta"]
+        se_keys = ["E", "A", "B", "alpha", "beta"]  # the crate's serialised names
         return pd.DataFrame({"estimate": [law[k] for k in names],
-                             "std_error": [se.get(k) for k in names]}, index=names)
+                             "std_error": [se.get(k) for k in se_keys]}, index=names)
 
 
 class ScheduleFit(Result):
