@@ -482,33 +482,18 @@ impl ChinchillaLaw {
                 ),
             });
         }
-        for (&x, &y) in n.iter().zip(d) {
-            Params::new(x)?;
-            Tokens::new(y)?;
-        }
         pulp::Arch::new().dispatch(BatchLoss {
             law: self,
             n,
             d,
-            out: &mut *out,
-        });
-        // Outside the batch functions' domain (subnormal inputs, |exponent| > 708), libm:
-        // |alpha ln x| <= 708 is x in [e^(-708/alpha), e^(708/alpha)] (a bit inside it).
-        let span = |k: f64| {
-            let r = 0.999 * crate::fast_math::EXP_DOMAIN / k;
-            ((-r).exp().max(f64::MIN_POSITIVE), r.exp())
-        };
-        let ((n_lo, n_hi), (d_lo, d_hi)) = (span(self.alpha), span(self.beta));
-        for ((o, &x), &y) in out.iter_mut().zip(n).zip(d) {
-            let fast = x >= n_lo && x <= n_hi && y >= d_lo && y <= d_hi;
-            if !fast {
-                *o = self.eval(x, y);
-            }
-            check::result("Chinchilla loss", *o)?;
-        }
-        Ok(())
+            out,
+        })
     }
 }
+
+/// Points per block of [`ChinchillaLaw::losses_into`]: its inputs and outputs stay in cache
+/// between the checks and the arithmetic.
+const BATCH_BLOCK: usize = 1024;
 
 /// [`ChinchillaLaw::losses_into`]'s loop as a [`pulp::WithSimd`] operation.
 struct BatchLoss<'a> {
@@ -519,14 +504,39 @@ struct BatchLoss<'a> {
 }
 
 impl pulp::WithSimd for BatchLoss<'_> {
-    type Output = ();
+    type Output = Result<()>;
     #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _simd: S) {
-        use crate::fast_math::{exp, ln};
+    fn with_simd<S: pulp::Simd>(self, _simd: S) -> Result<()> {
+        use crate::fast_math::{exp, ln, EXP_DOMAIN};
         let l = self.law;
-        for ((o, &x), &y) in self.out.iter_mut().zip(self.n).zip(self.d) {
-            *o = l.e + l.a * exp(-l.alpha * ln(x)) + l.b * exp(-l.beta * ln(y));
+        // Outside the batch functions' domain (subnormal inputs, |exponent| > 708), libm:
+        // |alpha ln x| <= 708 is x in [e^(-708/alpha), e^(708/alpha)] (a bit inside it).
+        let span = |k: f64| {
+            let r = 0.999 * EXP_DOMAIN / k;
+            ((-r).exp().max(f64::MIN_POSITIVE), r.exp())
+        };
+        let ((n_lo, n_hi), (d_lo, d_hi)) = (span(l.alpha), span(l.beta));
+        let blocks = self
+            .out
+            .chunks_mut(BATCH_BLOCK)
+            .zip(self.n.chunks(BATCH_BLOCK))
+            .zip(self.d.chunks(BATCH_BLOCK));
+        for ((out, n), d) in blocks {
+            for (&x, &y) in n.iter().zip(d) {
+                Params::new(x)?;
+                Tokens::new(y)?;
+            }
+            for ((o, &x), &y) in out.iter_mut().zip(n).zip(d) {
+                *o = l.e + l.a * exp(-l.alpha * ln(x)) + l.b * exp(-l.beta * ln(y));
+            }
+            for ((o, &x), &y) in out.iter_mut().zip(n).zip(d) {
+                if !(x >= n_lo && x <= n_hi && y >= d_lo && y <= d_hi) {
+                    *o = l.eval(x, y);
+                }
+                check::result("Chinchilla loss", *o)?;
+            }
         }
+        Ok(())
     }
 }
 
