@@ -423,19 +423,22 @@ impl ScheduleFit {
     }
 }
 
+/// One observed run from Python: (model, params, tokens, losses, schedule).
+type RunArg<'py> = (
+    String,
+    Bound<'py, PyAny>,
+    numpy::PyReadonlyArray1<'py, f64>,
+    numpy::PyReadonlyArray1<'py, f64>,
+    PyRef<'py, Schedule>,
+);
+
 /// Fits a schedule-aware law ("annealing-law" or "multi-power-law") to runs, each a
 /// (model, params, tokens, losses, Schedule) tuple.
 #[pyfunction]
 #[pyo3(signature = (runs, form, draws, seed, start, until))]
 pub fn fit_schedule_law(
     py: Python<'_>,
-    runs: Vec<(
-        String,
-        Bound<'_, PyAny>,
-        numpy::PyReadonlyArray1<'_, f64>,
-        numpy::PyReadonlyArray1<'_, f64>,
-        PyRef<'_, Schedule>,
-    )>,
+    runs: Vec<RunArg<'_>>,
     form: &str,
     draws: usize,
     seed: u64,
