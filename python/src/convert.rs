@@ -251,3 +251,18 @@ pub fn opt_count(obj: Option<&Bound<'_, PyAny>>, what: &str, default: u64) -> Py
         _ => Ok(default),
     }
 }
+
+/// Chinchilla laws as an (n, 5) array of (E, A, B, alpha, beta).
+pub fn law_rows<'py>(
+    py: Python<'py>,
+    laws: &[isoflop::law::ChinchillaLaw],
+) -> PyResult<Bound<'py, numpy::PyArray2<f64>>> {
+    if laws.is_empty() {
+        return Ok(numpy::PyArray2::zeros(py, [0, 5], false));
+    }
+    let rows: Vec<Vec<f64>> = laws
+        .iter()
+        .map(|l| vec![l.e(), l.a(), l.b(), l.alpha(), l.beta()])
+        .collect();
+    numpy::PyArray2::from_vec2(py, &rows).map_err(|e| invalid("draws", e.to_string()))
+}

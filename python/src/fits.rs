@@ -106,15 +106,7 @@ impl Fit {
 
     /// Bootstrap draws as an (n, 5) array of (E, A, B, alpha, beta).
     fn _draws<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
-        let draws = self.boot.as_ref().map(|b| b.draws()).unwrap_or(&[]);
-        if draws.is_empty() {
-            return Ok(PyArray2::zeros(py, [0, 5], false));
-        }
-        let rows: Vec<Vec<f64>> = draws
-            .iter()
-            .map(|l| vec![l.e(), l.a(), l.b(), l.alpha(), l.beta()])
-            .collect();
-        PyArray2::from_vec2(py, &rows).map_err(|e| invalid("draws", e.to_string()))
+        convert::law_rows(py, self.boot.as_ref().map(|b| b.draws()).unwrap_or(&[]))
     }
 
     /// The bootstrap's confidence or prediction band at (N, D): (lo, median, hi, level).

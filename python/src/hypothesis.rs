@@ -336,19 +336,8 @@ impl Hypothesis {
 
     /// The Chinchilla draws' constants as an (n, 5) array (E, A, B, alpha, beta).
     fn _law_draws<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
-        let draws = self
-            .inner
-            .chinchilla_laws()
-            .map(|l| l.draws.to_vec())
-            .unwrap_or_default();
-        if draws.is_empty() {
-            return Ok(PyArray2::zeros(py, [0, 5], false));
-        }
-        let rows: Vec<Vec<f64>> = draws
-            .iter()
-            .map(|p| vec![p.e(), p.a(), p.b(), p.alpha(), p.beta()])
-            .collect();
-        PyArray2::from_vec2(py, &rows).map_err(|e| invalid("draws", e.to_string()))
+        let draws = self.inner.chinchilla_laws().map(|l| l.draws).unwrap_or(&[]);
+        convert::law_rows(py, draws)
     }
 
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
