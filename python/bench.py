@@ -38,6 +38,8 @@ def timed(fn, repeats):
 
 def main():
     k = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{os.cpu_count()} CPUs, load average {load:.1f} (timings scale with other work)")
     rng = np.random.default_rng(0)
     n = np.exp(rng.uniform(np.log(1e8), np.log(1e12), 1_000_000))
     d = np.exp(rng.uniform(np.log(1e9), np.log(1e14), 1_000_000))

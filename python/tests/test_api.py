@@ -100,23 +100,21 @@ def test_bootstrap_draws_are_arrays_and_make_bands():
 
 
 def test_fit_that_did_not_converge_warns_and_says_so():
-    # Two kinds of loss mixed (nats and bits) in one table: the protocol cannot find one
-    # law; the crate reports a status other than Converged, and Python warns.
-    df = isoflop.chinchilla_runs(as_frame=True)
-    rng = np.random.default_rng(0)
-    noisy = df.assign(loss=df["loss"] * np.where(rng.random(len(df)) < 0.5, 1.0, 1 / np.log(2)))
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        try:
-            fit = isoflop.fit_chinchilla(noisy)
-        except isoflop.NonIdentifiableError:
-            return  # the crate refused outright: also honest
-    if fit.converged:
-        assert not [x for x in w if issubclass(x.category, isoflop.FitWarning)]
-    else:
-        assert [x for x in w if issubclass(x.category, isoflop.FitWarning)]
-        p = isoflop.predict(fit.hypothesis(), "1B", "20B")
-        assert any(fit.status in s for s in p.warnings)
+    # A collinear design (every run at 20 tokens per parameter) cannot separate the size
+    # and data terms: the crate reports FlatDirection, Python warns, and every prediction
+    # from the fit carries the crate's warning.
+    n = np.geomspace(1e8, 1e10, 12)
+    runs = {"N": n, "D": 20 * n, "loss": H.loss(n, 20 * n)}
+    with pytest.warns(isoflop.FitWarning, match="FlatDirection"):
+        fit = isoflop.fit_chinchilla(runs)
+    assert not fit.converged and fit.status == "FlatDirection"
+    assert "more model sizes" in fit.advice
+    p = isoflop.predict(fit.hypothesis(), "1B", "20B")
+    assert any("FlatDirection" in w for w in p.warnings), p.warnings
+    # A converged fit does not warn.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", isoflop.FitWarning)
+        assert isoflop.fit_chinchilla(isoflop.chinchilla_runs()).converged
 
 
 def test_fit_sweep_every_method_side_by_side():
