@@ -24,9 +24,12 @@ fn sweep_table(
     group: Vec<String>,
     budget_column: Option<String>,
 ) -> PyResult<SweepTable> {
+    // Further options (e.g. duplicate handling) keep the crate's defaults.
+    #[allow(clippy::needless_update)]
     let columns = SweepColumns {
         group,
         budget: budget_column,
+        ..SweepColumns::default()
     };
     match kind {
         "csv" => SweepTable::from_csv_reader(source.as_bytes(), &columns).py(),
