@@ -118,3 +118,69 @@ fn llama_bins_are_rederived_from_the_digitised_figure() {
     }
     assert_eq!(vertices, 26_794 - 82); // SOURCE.md: 82 vertices outside the axes
 }
+
+/// The bundled schedule runs match what their source describes (Hägele et al. 2024,
+/// arXiv:2405.18392; Schaipp et al. 2025, arXiv:2501.18965): the size of each set, the
+/// 33M model's three cosine lengths, and each run's schedule ending where its log says.
+#[test]
+fn schedule_runs_are_the_published_design() {
+    use isoflop::data::schedules::{self, RunSet, ScheduleKind};
+    let counts: Vec<usize> = RunSet::ALL
+        .iter()
+        .map(|&s| schedules::runs_in(s).len())
+        .collect();
+    assert_eq!(counts, [48, 21, 117, 30, 7, 6, 6]);
+    // Hägele et al.'s SlimPajama design: per size, 3 cosine, 2 WSD, 1 constant run.
+    let hagele = schedules::runs_in(RunSet::HageleSlimPajama);
+    let mut sizes: Vec<u64> = hagele.iter().map(|r| r.params().get() as u64).collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    assert_eq!(sizes.len(), 8, "{sizes:?}");
+    for &n in &sizes {
+        let of = |k: ScheduleKind| {
+            hagele
+                .iter()
+                .filter(|r| r.params().get() as u64 == n && r.kind() == k)
+                .count()
+        };
+        assert_eq!(
+            (
+                of(ScheduleKind::Cosine),
+                of(ScheduleKind::WsdLinear),
+                of(ScheduleKind::Constant)
+            ),
+            (3, 2, 1),
+            "size {n}"
+        );
+    }
+    for r in schedules::runs() {
+        let s = r.schedule();
+        let last = r.full_curve().last_tokens().get();
+        // Logged every 200 steps up to the planned end (horizon runs may stop early).
+        assert!(last <= s.total_tokens().get(), "{}", r.name());
+        assert!(r.curve().first_tokens().get() > 300.0 * s.batch_tokens().get());
+        let end = s.lr(s.total_steps()).unwrap();
+        match r.kind() {
+            ScheduleKind::Constant => assert_eq!(end, s.peak_lr()),
+            ScheduleKind::Cosine => assert!(
+                end <= 0.1 * s.peak_lr() * (1.0 + 1e-5),
+                "{}: {end}",
+                r.name()
+            ),
+            _ => assert!(end.abs() < 1e-12, "{}: {end}", r.name()),
+        }
+    }
+    // The reruns repeat runs of the sweep with another seed: where both exist, final
+    // losses agree to a few thousandths of a nat (Schaipp et al. 2025 report 0.001-0.0025).
+    let sweep = schedules::runs_in(RunSet::Schaipp124MSweep);
+    let tail = |name: &str| name.rsplitn(3, '/').take(2).collect::<Vec<_>>().join("/");
+    let mut pairs = 0;
+    for r in schedules::runs_in(RunSet::Schaipp124MReruns) {
+        if let Some(twin) = sweep.iter().find(|s| tail(s.name()) == tail(r.name())) {
+            pairs += 1;
+            let gap = (twin.final_loss() - r.final_loss()).abs();
+            assert!(gap < 0.01, "{}: {gap}", r.name());
+        }
+    }
+    assert_eq!(pairs, 16);
+}
