@@ -54,7 +54,10 @@ pub use compute::{
 };
 pub use curve::{along_curve, default_fit_start, holdout_points, truncate, CurveSplit};
 pub use models::{across_models, across_models_label, calibrated_id};
-pub use schedule::{half_schedule, HalfScheduleOptions, HALF_SPLIT};
+pub use schedule::{
+    half_schedule, schedule_transfer, HalfScheduleOptions, NoiseFloor, TransferCurve, TransferFit,
+    TransferReport, TransferSummary, TransferTraining, HALF_SPLIT, TRANSFER_LAWS,
+};
 pub use score::{BandKind, Failure, Record, ScoreRow, Scoreboard};
 
 use crate::data::llama::{self, LlamaModel};
