@@ -307,3 +307,43 @@ fn bad_input_gives_typed_errors() {
         Err(Error::NotApplicable { .. })
     ));
 }
+
+/// A fit that did not converge carries `Caveat::FitNotConverged`, and the displays say what
+/// the fit is.
+#[test]
+fn unconverged_fits_carry_the_caveat_and_display_their_status() {
+    use isoflop::law::{Caveat, LossHypothesis};
+    let s = schedule(Kind::Cosine);
+    let pts: Vec<(Tokens, f64)> = sample_steps()
+        .into_iter()
+        .map(|t| (Tokens::new(t as f64 * batch().get()).unwrap(), 3.0))
+        .collect();
+    let curve = LossCurve::new("flat", Params::new(124e6).unwrap(), pts).unwrap();
+    let run = ObservedRun::new(curve, s).unwrap();
+    let opts = ScheduleFitOptions {
+        draws: 0,
+        ..Default::default()
+    };
+    let fit = fit_schedule_law(&[run], ScheduleLawForm::MultiPower, &opts).unwrap();
+    assert_ne!(fit.status, FitStatus::Converged);
+    let h = fit.hypothesis(0, None).unwrap();
+    assert!(h
+        .caveats()
+        .iter()
+        .any(|c| matches!(c, Caveat::FitNotConverged { .. })));
+    let text = fit.to_string();
+    assert!(text.contains("multi-power-law") && text.contains(fit.status.name()), "{text}");
+    assert!(h.to_string().contains("fitted: L = "), "{h}");
+    let d = Tokens::new(2.0 * s_tokens()).unwrap();
+    let p = isoflop::query::predict_planned(&h, Params::new(124e6).unwrap(), d, 0.9).unwrap();
+    assert!(p.to_string().contains("plan: "), "{p}");
+    assert!(p
+        .prediction
+        .warnings
+        .iter()
+        .any(|w| w.to_string().contains(fit.status.name())));
+}
+
+fn s_tokens() -> f64 {
+    STEPS as f64 * batch().get()
+}
