@@ -10,8 +10,8 @@
 //! Run: `cargo bench --bench schedule`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use isoflop::data::llama::{self, LlamaModel};
 use isoflop::data::curve::LossCurve;
+use isoflop::data::llama::{self, LlamaModel};
 use isoflop::fit::schedule_law::{
     fit_schedule_law, ObservedRun, ScheduleFitOptions, ScheduleLawForm, SharedTerms,
 };

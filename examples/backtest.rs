@@ -353,16 +353,34 @@ fn write_svg(board: &Scoreboard, path: &PathBuf) -> Result<(), String> {
 /// WorstE (percent), the curves where it does worse than the schedule-blind predictor, and
 /// the fit statuses; then the noise floor.
 fn print_transfer(t: &TransferReport) {
-    println!("\nSchedule transfer: one model under several learning-rate schedules (Hägele et al. 2024;");
-    println!("Schaipp et al. 2025). Fit on the constant, one cosine and one WSD run (every parameter");
-    println!("shared, Luo et al. 2025's protocol), or on the cosine run alone; predict every other");
-    println!("schedule's curve (steps > 300). PredE / WorstE = mean / largest |L - L^|/L per curve,");
+    println!(
+        "\nSchedule transfer: one model under several learning-rate schedules (Hägele et al. 2024;"
+    );
+    println!(
+        "Schaipp et al. 2025). Fit on the constant, one cosine and one WSD run (every parameter"
+    );
+    println!(
+        "shared, Luo et al. 2025's protocol), or on the cosine run alone; predict every other"
+    );
+    println!(
+        "schedule's curve (steps > 300). PredE / WorstE = mean / largest |L - L^|/L per curve,"
+    );
     println!("averaged over curves (Luo et al. 2025, Table 1), in percent.\n");
     println!(
         "{:<20} {:<16} {:<20} {:>6} {:>8} {:>8} {:>12} {:>22}",
-        "set", "trained on", "law", "curves", "PredE%", "WorstE%", "worse/blind", "fits converged/total"
+        "set",
+        "trained on",
+        "law",
+        "curves",
+        "PredE%",
+        "WorstE%",
+        "worse/blind",
+        "fits converged/total"
     );
-    for training in [TransferTraining::ThreeSchedules, TransferTraining::OneCosine] {
+    for training in [
+        TransferTraining::ThreeSchedules,
+        TransferTraining::OneCosine,
+    ] {
         for row in t.summary.iter().filter(|r| r.training == training) {
             let fits: Vec<_> = t
                 .fits

@@ -40,8 +40,8 @@ use isoflop::hardware::{Accelerator, Precision};
 use isoflop::law::calibration::{final_points, Calibrated, CalibrationMode};
 use isoflop::law::continuation::{Continuation, ContinuationForm, ContinuationOptions};
 use isoflop::law::kaplan::{non_embedding_params, KaplanHypothesis};
-use isoflop::law::{ScheduleLaw, ScheduledHypothesis};
 use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
+use isoflop::law::{ScheduleLaw, ScheduledHypothesis};
 use isoflop::prediction::Prediction;
 use isoflop::query::{
     predict_planned, probability_below, probability_lower, Predictor, Probability,
@@ -185,7 +185,7 @@ struct ScheduleRow {
 /// Bootstrap draws of the schedule-aware fits in this example (kept small: each is a refit).
 const SCHEDULE_DRAWS: usize = 20;
 /// Bootstrap draws of the multi-power fits (each is an L-BFGS refit of four parameters).
-const MULTI_POWER_DRAWS: usize = 8;
+const MULTI_POWER_DRAWS: usize = 4;
 
 /// A schedule-aware law fitted to one LLaMA curve under its published schedule.
 struct ScheduleFitRow {
@@ -238,7 +238,10 @@ fn schedule_fit(model: LlamaModel, form: ScheduleLawForm) -> isoflop::Result<Sch
             let plan = llama::schedule(model);
             let budget = tokens_for_flops(
                 model.params(),
-                training_flops_6nd(LlamaModel::Llama65B.params(), llama::curve(LlamaModel::Llama65B).last_tokens())?,
+                training_flops_6nd(
+                    LlamaModel::Llama65B.params(),
+                    llama::curve(LlamaModel::Llama65B).last_tokens(),
+                )?,
             )?;
             let planned = plan.with_total_tokens(budget)?;
             Some(PaperLambda {

@@ -79,11 +79,11 @@ use crate::cluster::{Cluster, Utilisation};
 use crate::data::curve::LossCurve;
 use crate::data::run_table::RunTable;
 use crate::hardware::{Accelerator, Precision};
+use crate::law::annealing::AnnealingLaw;
+use crate::law::multi_power::MultiPowerLaw;
 use crate::law::{
     ChinchillaHypothesis, ChinchillaLaw, DataConstrainedLaw, Evidence, KaplanLaw, Uncertainty,
 };
-use crate::law::annealing::AnnealingLaw;
-use crate::law::multi_power::MultiPowerLaw;
 use crate::schedule::{Cooldown, Schedule, Shape as ScheduleShape};
 use crate::units::{Flops, FlopsPerSecond, GpuHours, Params, Tokens};
 use proptest::prelude::*;

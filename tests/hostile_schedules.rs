@@ -2,11 +2,11 @@
 //! and the smaller ones): each exact reproduction gives a typed error or a bounded answer,
 //! never a hang, an abort on allocation, a wrapped sum or a silent success.
 
+use isoflop::data::curve::LossCurve;
 use isoflop::fit::schedule_law::{
     fit_schedule_law, ObservedRun, ScheduleFitOptions, ScheduleLawForm,
 };
 use isoflop::fit::FitStatus;
-use isoflop::data::curve::LossCurve;
 use isoflop::law::annealing::AnnealingLaw;
 use isoflop::law::{LossHypothesis, ScheduledHypothesis};
 use isoflop::schedule::{Cooldown, Resolution, Schedule, Shape};
@@ -19,7 +19,16 @@ fn batch() -> Tokens {
 }
 
 fn wsd_sqrt() -> Schedule {
-    Schedule::wsd(3e-4, 1_000, 50_000, 10_000, 0.0, Cooldown::OneMinusSqrt, batch()).unwrap()
+    Schedule::wsd(
+        3e-4,
+        1_000,
+        50_000,
+        10_000,
+        0.0,
+        Cooldown::OneMinusSqrt,
+        batch(),
+    )
+    .unwrap()
 }
 
 /// Item 4: a decay factor one ulp below 1 either is refused or evaluates in bounded time.
@@ -148,7 +157,10 @@ fn sums_over_u64_max_steps_do_not_wrap() {
             Ok(s) => {
                 let sum = s.lr_sum(t).unwrap();
                 let want = 0.5 * 1e-4 * t as f64;
-                assert!((sum / want - 1.0).abs() < 1e-6, "{shape:?}: {sum} vs {want}");
+                assert!(
+                    (sum / want - 1.0).abs() < 1e-6,
+                    "{shape:?}: {sum} vs {want}"
+                );
             }
         }
     }
@@ -165,10 +177,16 @@ fn sums_over_u64_max_steps_do_not_wrap() {
     )
     .unwrap();
     let sum = s.lr_sum(cap).unwrap();
-    assert!((sum / (0.5 * 1e-4 * cap as f64) - 1.0).abs() < 1e-6, "{sum}");
+    assert!(
+        (sum / (0.5 * 1e-4 * cap as f64) - 1.0).abs() < 1e-6,
+        "{sum}"
+    );
     let c = Schedule::cosine(1e-4, 0, cap, 0.0, batch()).unwrap();
     let sum = c.lr_sum(cap).unwrap();
-    assert!((sum / (0.5 * 1e-4 * cap as f64) - 1.0).abs() < 1e-6, "{sum}");
+    assert!(
+        (sum / (0.5 * 1e-4 * cap as f64) - 1.0).abs() < 1e-6,
+        "{sum}"
+    );
     let mut out = Vec::new();
     c.decay_terms(cap, Resolution::default(), &mut out).unwrap();
     let total: f64 = out.iter().map(|d| d.weight).sum();

@@ -198,7 +198,12 @@ fn shared_multi_power_fit_with_noise_predicts_a_fourth_schedule() {
         .iter()
         .enumerate()
         .map(|(i, &k)| {
-            let c = noisy(&multi_power_curve(&lrs(k), truth), 1e-3, 7 + i as u64, "124M");
+            let c = noisy(
+                &multi_power_curve(&lrs(k), truth),
+                1e-3,
+                7 + i as u64,
+                "124M",
+            );
             ObservedRun::new(c, schedule(k)).unwrap()
         })
         .collect();
@@ -262,7 +267,12 @@ fn shared_annealing_fit_recovers_its_parameters_and_lambda() {
         .iter()
         .enumerate()
         .map(|(i, &k)| {
-            let c = noisy(&annealing_curve(&lrs(k), truth), 1e-3, 11 + i as u64, "124M");
+            let c = noisy(
+                &annealing_curve(&lrs(k), truth),
+                1e-3,
+                11 + i as u64,
+                "124M",
+            );
             ObservedRun::new(c, schedule(k)).unwrap()
         })
         .collect();
@@ -280,8 +290,8 @@ fn bad_input_gives_typed_errors() {
     let truth = [2.8, 0.45, 0.5, 0.6, 0.999];
     let curve = noisy(&annealing_curve(&lrs(Kind::Cosine), truth), 0.0, 1, "124M");
     let run = ObservedRun::new(curve.clone(), schedule(Kind::Cosine)).unwrap();
-    let other = LossCurve::new("350M", Params::new(350e6).unwrap(), curve.points().to_vec())
-        .unwrap();
+    let other =
+        LossCurve::new("350M", Params::new(350e6).unwrap(), curve.points().to_vec()).unwrap();
     let other = ObservedRun::new(other, schedule(Kind::Cosine)).unwrap();
     let all = ScheduleFitOptions {
         draws: 0,
@@ -332,7 +342,10 @@ fn unconverged_fits_carry_the_caveat_and_display_their_status() {
         .iter()
         .any(|c| matches!(c, Caveat::FitNotConverged { .. })));
     let text = fit.to_string();
-    assert!(text.contains("multi-power-law") && text.contains(fit.status.name()), "{text}");
+    assert!(
+        text.contains("multi-power-law") && text.contains(fit.status.name()),
+        "{text}"
+    );
     assert!(h.to_string().contains("fitted: L = "), "{h}");
     let d = Tokens::new(2.0 * s_tokens()).unwrap();
     let p = isoflop::query::predict_planned(&h, Params::new(124e6).unwrap(), d, 0.9).unwrap();

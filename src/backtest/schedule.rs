@@ -20,17 +20,17 @@ use super::score::{BandKind, Failure, Record};
 use crate::band::Band;
 use crate::data::curve::LossCurve;
 use crate::data::llama::{self, LlamaModel};
-use crate::error::{check, Result};
 use crate::data::schedules::{self, RunSet, ScheduleKind, ScheduledRun};
+use crate::error::{check, Result};
 use crate::fit::schedule_law::{
     fit_schedule_law, ObservedRun, ScheduleFitOptions, ScheduleLawForm, SharedTerms,
 };
+use crate::law::continuation::{ContinuationForm, ContinuationOptions};
 use crate::law::ScheduleLaw;
 use crate::par::*;
-use crate::schedule::Shape;
-use crate::law::continuation::{ContinuationForm, ContinuationOptions};
 use crate::query::Predictor;
 use crate::schedule::Schedule;
+use crate::schedule::Shape;
 use crate::units::Tokens;
 use serde::{Deserialize, Serialize};
 
@@ -385,7 +385,11 @@ fn observed(r: &ScheduledRun) -> Result<ObservedRun> {
 
 /// PredE, WorstE and the final error of `law` on run `r` under `schedule` (the run's own,
 /// or a constant one for the schedule-blind law).
-fn score_curve(law: &ScheduleLaw, r: &ScheduledRun, schedule: &Schedule) -> Result<(usize, f64, f64, f64)> {
+fn score_curve(
+    law: &ScheduleLaw,
+    r: &ScheduledRun,
+    schedule: &Schedule,
+) -> Result<(usize, f64, f64, f64)> {
     let (mut sum, mut worst, mut last, mut n) = (0.0, 0.0f64, 0.0, 0usize);
     for &(d, l) in r.curve().points() {
         let step = r.schedule().step_at(d)?;
@@ -406,7 +410,12 @@ fn score_curve(law: &ScheduleLaw, r: &ScheduledRun, schedule: &Schedule) -> Resu
 fn blind_schedule(g: &TransferGroup) -> Result<Schedule> {
     let longest = g.runs.iter().map(|r| r.total_steps()).max().unwrap_or(1);
     let r0 = g.runs[0];
-    Schedule::constant(1e-3, r0.schedule().warmup_steps(), longest, r0.schedule().batch_tokens())
+    Schedule::constant(
+        1e-3,
+        r0.schedule().warmup_steps(),
+        longest,
+        r0.schedule().batch_tokens(),
+    )
 }
 
 /// Runs the schedule-transfer backtest on the bundled multi-schedule runs
@@ -426,10 +435,8 @@ fn blind_schedule(g: &TransferGroup) -> Result<Schedule> {
 /// reported, not errors).
 pub fn schedule_transfer() -> Result<TransferReport> {
     let groups = transfer_groups();
-    let per_group: Vec<Result<(Vec<TransferCurve>, Vec<TransferFit>)>> = groups
-        .par_iter()
-        .map(|g| transfer_group(g))
-        .collect();
+    let per_group: Vec<Result<(Vec<TransferCurve>, Vec<TransferFit>)>> =
+        groups.par_iter().map(transfer_group).collect();
     let mut curves = Vec::new();
     let mut fits = Vec::new();
     for r in per_group {
@@ -438,12 +445,20 @@ pub fn schedule_transfer() -> Result<TransferReport> {
         fits.extend(f);
     }
     let mut summary = Vec::new();
-    let sets = ["124M sweep", "Hägele SlimPajama", "Hägele OpenWebText2", "all"];
+    let sets = [
+        "124M sweep",
+        "Hägele SlimPajama",
+        "Hägele OpenWebText2",
+        "all",
+    ];
     for set in sets {
         let in_set = |c: &&TransferCurve| {
             set == "all" || groups.iter().any(|g| g.model == c.model && g.set == set)
         };
-        for training in [TransferTraining::ThreeSchedules, TransferTraining::OneCosine] {
+        for training in [
+            TransferTraining::ThreeSchedules,
+            TransferTraining::OneCosine,
+        ] {
             for law in TRANSFER_LAWS {
                 let cs: Vec<&TransferCurve> = curves
                     .iter()
@@ -499,7 +514,10 @@ fn transfer_group(g: &TransferGroup) -> Result<(Vec<TransferCurve>, Vec<Transfer
     let blind = blind_schedule(g)?;
     let mut curves = Vec::new();
     let mut fits = Vec::new();
-    for training in [TransferTraining::ThreeSchedules, TransferTraining::OneCosine] {
+    for training in [
+        TransferTraining::ThreeSchedules,
+        TransferTraining::OneCosine,
+    ] {
         let chosen: Vec<&ScheduledRun> = match training {
             TransferTraining::ThreeSchedules => train.to_vec(),
             TransferTraining::OneCosine => vec![train[1]],

@@ -472,10 +472,10 @@ impl Problem<'_> {
         let span = |i: usize| gd.offsets[i]..gd.offsets[i + 1];
         out.clear();
         let Some(d) = d else {
-            for k in 0..m {
+            for (k, g) in wg.iter_mut().enumerate() {
                 let v = (gd.ln_area[k] - gamma * gd.ln_lr[k]).clamp(-700.0, 700.0);
                 let q = fast_math::ln(1.0 + c * fast_math::exp(v));
-                wg[k] = gd.weight[k] * (1.0 - fast_math::exp((-beta * q).max(-700.0)));
+                *g = gd.weight[k] * (1.0 - fast_math::exp((-beta * q).max(-700.0)));
             }
             out.extend((0..n).map(|i| wg[span(i)].iter().sum::<f64>()));
             return;
@@ -674,7 +674,10 @@ impl Problem<'_> {
                         if best.1 >= at_one && best.0 == 0 {
                             (u, u) // the limit is best and the grid falls towards it
                         } else {
-                            ((u - step).max(LOG_NU_RANGE.0), (u + step).min(LOG_NU_RANGE.1))
+                            (
+                                (u - step).max(LOG_NU_RANGE.0),
+                                (u + step).min(LOG_NU_RANGE.1),
+                            )
                         }
                     }
                 };

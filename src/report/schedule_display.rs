@@ -2,8 +2,8 @@
 //! (Tissue et al. 2024, arXiv:2408.11029; Luo et al. 2025, arXiv:2503.12811), their
 //! hypotheses, planned predictions and fits.
 
-use super::hypothesis_display::{hypothesis_html, hypothesis_text};
 use super::html::{css, escape, warning_html, HtmlDisplay};
+use super::hypothesis_display::{hypothesis_html, hypothesis_text};
 use crate::fit::schedule_law::{ScheduleFit, SharedTerms};
 use crate::law::annealing::AnnealingLaw;
 use crate::law::multi_power::MultiPowerLaw;
