@@ -5,7 +5,14 @@
 //! cargo run --release --example backtest                 # scoreboard + target/backtest.svg
 //! cargo run --release --example backtest -- --json       # one JSON object {"scoreboard": [...], ...}
 //! cargo run --release --example backtest -- --seed 7 --draws 2000 --bootstrap 400 --svg out.svg
+//! cargo run --release --example backtest -- --consensus-table > src/consensus/table_data.rs
 //! ```
+//!
+//! After the per-hypothesis scoreboard it prints the consensus (`isoflop::consensus`) scored
+//! leave one group out: each model size of each corpus predicted by error models and
+//! stacking weights fitted without it, with coverage at 50/80/90%, MAE beside the best
+//! single hypothesis chosen in hindsight, and band width. `--consensus-table` prints the
+//! calibration fitted on every outcome instead, as the source of the table the crate ships.
 //!
 //! The schedule-transfer section (one model under several learning-rate schedules: fit on
 //! the constant, one cosine and one WSD run, predict every other schedule; Luo et al. 2025's
@@ -20,6 +27,8 @@ use isoflop::backtest::{
     self, BacktestOptions, Record, ScoreRow, Scoreboard, TransferReport, TransferTraining,
     TRANSFER_LAWS,
 };
+use isoflop::consensus::{self, Calibration, CoverageRow, HeldOut, TargetKind};
+use isoflop::data::schedules::{self, RunSet};
 use plotters::prelude::*;
 use serde_json::json;
 use std::path::PathBuf;
@@ -28,6 +37,7 @@ use std::time::Instant;
 
 struct Args {
     json: bool,
+    consensus_table: bool,
     svg: PathBuf,
     /// Include the multi-power law in the half-schedule split (slow: seconds per curve).
     multi_power: bool,
@@ -35,11 +45,12 @@ struct Args {
 }
 
 const USAGE: &str =
-    "usage: backtest [--json] [--seed S] [--draws N] [--bootstrap N] [--level L] [--svg PATH] [--no-multi-power]";
+    "usage: backtest [--json] [--seed S] [--draws N] [--bootstrap N] [--level L] [--svg PATH] [--no-multi-power] [--consensus-table]";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         json: false,
+        consensus_table: false,
         multi_power: true,
         svg: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/backtest.svg"),
         options: BacktestOptions::default(),
@@ -56,6 +67,7 @@ fn parse_args() -> Result<Args, String> {
         };
         match flag.as_str() {
             "--json" => args.json = true,
+            "--consensus-table" => args.consensus_table = true,
             "--no-multi-power" => args.multi_power = false,
             "--seed" => args.options.seed = whole("--seed", value("--seed")?)?,
             "--draws" => args.options.curve_draws = whole("--draws", value("--draws")?)? as usize,
@@ -81,12 +93,18 @@ fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
 }
 
 fn print_row(r: &ScoreRow) {
-    let cov = match (r.coverage, r.level) {
-        (Some(c), Some(l)) => format!("{:>3.0}% of {:.0}%", 100.0 * c, 100.0 * l),
+    let cov = match (r.coverage, r.level, r.coverage_50_80) {
+        (Some(c), Some(l), Some((c50, c80))) => format!(
+            "{:>3.0}/{:>3.0}/{:>3.0}% of 50/80/{:.0}",
+            100.0 * c50,
+            100.0 * c80,
+            100.0 * c,
+            100.0 * l
+        ),
         _ => "no band".to_string(),
     };
     println!(
-        "  {:<44} {:>3} {:>7.4} {:>7.4} {:>+8.4} {:>12} {:<15} {:>6} {:>6.2} {:>6.2}{}",
+        "  {:<44} {:>3} {:>7.4} {:>7.4} {:>+8.4} {:>24} {:<15} {:>6} {:>6.2} {:>6.2}{}",
         r.hypothesis,
         r.predictions,
         r.mae,
@@ -116,7 +134,7 @@ fn print_board(board: &Scoreboard, notes: &[String], options: &BacktestOptions) 
     for split in board.splits() {
         println!("{split}");
         println!(
-            "  {:<44} {:>3} {:>7} {:>7} {:>8} {:>12} {:<15} {:>6} {:>6} {:>6}",
+            "  {:<44} {:>3} {:>7} {:>7} {:>8} {:>24} {:<15} {:>6} {:>6} {:>6}",
             "hypothesis", "n", "MAE", "max", "bias", "coverage", "band", "width", "x med", "x max"
         );
         for r in board.ranking(split) {
@@ -459,6 +477,16 @@ fn main() -> ExitCode {
         all.extend(records);
         let mut fails = b.failures;
         fails.extend(failures);
+        // Runs actually planned longer, and larger sizes (Hägele et al. 2024; Schaipp et al. 2025).
+        let planned = backtest::PlannedOptions {
+            seed: args.options.seed,
+            curve_draws: args.options.curve_draws,
+            ..Default::default()
+        };
+        let (records, failures) =
+            backtest::planned_bundled(&planned, args.options.bootstrap, &mut predictor)?;
+        all.extend(records);
+        fails.extend(failures);
         Scoreboard::new(all, fails)
     }) {
         Ok(b) => b,
@@ -467,6 +495,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let consensus = match consensus_scores(&board) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("consensus failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.consensus_table {
+        print!(
+            "{}",
+            consensus::table::render(&consensus.final_loss, &consensus.curve_point)
+        );
+        return ExitCode::SUCCESS;
+    }
     let transfer = match backtest::schedule_transfer() {
         Ok(t) => t,
         Err(e) => {
@@ -487,6 +529,15 @@ fn main() -> ExitCode {
             "records": board.records,
             "failures": board.failures,
             "notes": notes,
+            "consensus": {
+                "coverage": consensus.rows,
+                "held_out": consensus.held,
+                "matched_compute": {"pairs": consensus.pairs, "scores": consensus.pair_scores},
+                "weights": {
+                    "final_loss": weights_json(&consensus.final_loss),
+                    "curve_point": weights_json(&consensus.curve_point),
+                },
+            },
             "options": args.options,
             "svg": args.svg.display().to_string(),
             "schedule_transfer": transfer,
@@ -494,6 +545,7 @@ fn main() -> ExitCode {
         println!("{out}");
     } else {
         print_board(&board, &notes, &args.options);
+        print_consensus(&consensus);
         print_transfer(&transfer);
         println!(
             "\nPredicted vs observed: {} (computed in {:.1} s)",
@@ -502,4 +554,128 @@ fn main() -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+struct ConsensusScores {
+    rows: Vec<CoverageRow>,
+    pairs: Vec<backtest::MatchedPair>,
+    pair_scores: Vec<consensus::PairScore>,
+    held: Vec<HeldOut>,
+    final_loss: Calibration,
+    curve_point: Calibration,
+}
+
+/// The consensus scored leave one group out, and calibrated on every outcome.
+/// Two runs count as matched in compute when their 6ND agree within this factor.
+const MATCH_TOLERANCE: f64 = 1.3;
+
+fn consensus_scores(board: &Scoreboard) -> Result<ConsensusScores, isoflop::Error> {
+    let outcomes = consensus::outcomes(&board.records)?;
+    let held = consensus::leave_one_group_out(&outcomes)?;
+    let rows = consensus::coverage_table(&held, &outcomes);
+    // The rant's question at small scale: pairs of sizes at matched compute (within 1.3x).
+    let mut pairs = Vec::new();
+    for set in [RunSet::HageleSlimPajama, RunSet::HageleOpenWebText2] {
+        pairs.extend(backtest::matched_pairs(
+            &schedules::runs_in(set),
+            MATCH_TOLERANCE,
+        )?);
+    }
+    let pair_scores = consensus::score_pairs(&pairs, &outcomes, &held);
+    let of = |k: TargetKind| -> Vec<consensus::Outcome> {
+        outcomes.iter().filter(|o| o.kind() == k).cloned().collect()
+    };
+    Ok(ConsensusScores {
+        rows,
+        pairs,
+        pair_scores,
+        held,
+        final_loss: consensus::calibrate(&of(TargetKind::FinalLoss))?,
+        curve_point: consensus::calibrate(&of(TargetKind::CurvePoint))?,
+    })
+}
+
+fn weights_json(c: &Calibration) -> serde_json::Value {
+    c.models()
+        .iter()
+        .zip(c.weights())
+        .map(|(m, w)| {
+            json!({"hypothesis": m.hypothesis(), "weight": w, "scale": m.scale(),
+                   "bias": m.bias(), "outcomes": m.outcomes(), "groups": m.groups()})
+        })
+        .collect()
+}
+
+fn print_consensus(c: &ConsensusScores) {
+    println!("\nConsensus (stacking on the log score, error models growing with extrapolation),");
+    println!("scored leave one group out: each model size of each corpus predicted without it.");
+    println!(
+        "  {:<28} {:>4} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7}  best single in hindsight (MAE)",
+        "split", "n", "groups", "50%", "80%", "90%", "MAE", "width90"
+    );
+    for r in &c.rows {
+        let best = r
+            .best_single
+            .as_ref()
+            .map_or("-".to_string(), |(h, m)| format!("{h} ({m:.4})"));
+        println!(
+            "  {:<28} {:>4} {:>6} {:>5.0}% {:>5.0}% {:>5.0}% {:>7.4} {:>7.3}  {best}",
+            r.split,
+            r.outcomes,
+            r.groups,
+            100.0 * r.coverage[0],
+            100.0 * r.coverage[1],
+            100.0 * r.coverage[2],
+            r.mae,
+            r.width90
+        );
+    }
+    if let Some(all) = c.rows.last() {
+        let (lo, hi) = consensus::wilson90(all.coverage[2], all.outcomes);
+        println!(
+            "  90% band overall: {:.0}% of {} outcomes (Wilson 90% interval {:.0}-{:.0}%; {} independent groups, so read it as resting on far fewer)",
+            100.0 * all.coverage[2],
+            all.outcomes,
+            100.0 * lo,
+            100.0 * hi,
+            all.groups
+        );
+    }
+    let won = c.pairs.iter().filter(|p| p.small_won()).count();
+    println!(
+        "\nMatched compute (the rant's question at small scale): {} pairs of a smaller size trained longer",
+        c.pairs.len()
+    );
+    println!(
+        "against a larger size's run within {MATCH_TOLERANCE}x its compute; the smaller one ended lower in {won}."
+    );
+    println!(
+        "P = probability the smaller ends lower (consensus: held out, never saw the smaller size)."
+    );
+    println!(
+        "  {:<44} {:>5} {:>8} {:>7}",
+        "predictor", "pairs", "hit rate", "Brier"
+    );
+    for r in &c.pair_scores {
+        println!(
+            "  {:<44} {:>5} {:>7.0}% {:>7.3}",
+            r.hypothesis,
+            r.pairs,
+            100.0 * r.hit_rate,
+            r.brier
+        );
+    }
+    println!(
+        "\nStacking weights for final losses (before renormalising over the members that apply):"
+    );
+    for (m, w) in c.final_loss.models().iter().zip(c.final_loss.weights()) {
+        println!(
+            "  {:<44} {:>6.3}  error scale {:.4} over {} outcomes, {} groups",
+            m.hypothesis(),
+            w,
+            m.scale(),
+            m.outcomes(),
+            m.groups()
+        );
+    }
 }

@@ -31,6 +31,7 @@
 //! path is printed on stdout (on stderr with `--json`, so stdout stays one JSON object).
 
 use isoflop::compute::{tokens_for_flops, training_flops_6nd};
+use isoflop::consensus::{self, Consensus};
 use isoflop::data::llama::{self, LlamaModel};
 use isoflop::fit::replication;
 use isoflop::fit::schedule_law::{
@@ -51,6 +52,7 @@ use isoflop::units::{Flops, FlopsPerSecond, GpuHours, Params, Tokens};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Band level of every prediction.
 const LEVEL: f64 = 0.9;
@@ -84,8 +86,27 @@ struct ModelRow {
     tokens_at_budget: f64,
     /// The observed final training loss (median of the last 10B tokens of Fig. 1).
     observed_final_loss: f64,
-    /// The loss at the 65B's compute under each hypothesis.
+    /// The one calibrated answer: every hypothesis combined and widened by its backtests.
+    consensus: ConsensusRow,
+    /// The loss at the 65B's compute under each hypothesis: the evidence behind it.
     predictions: Vec<PredictionRow>,
+}
+
+/// The consensus of every hypothesis for one model at the 65B's compute
+/// (`isoflop::consensus`: stacking weights and error models from the backtests).
+#[derive(Debug, Serialize)]
+struct ConsensusRow {
+    /// The band at the report's level, with the median.
+    loss: LossBand,
+    /// P(the model's loss is below the 65B's observed final loss); `None` for the 65B.
+    probability: Option<f64>,
+    /// The weight of each member in this answer (renormalised over those that apply).
+    weights: std::collections::BTreeMap<String, f64>,
+    /// Members that dropped out, with why.
+    dropped: Vec<consensus::Dropped>,
+    /// How many held-out backtest outcomes (and independent groups) the calibration rests on.
+    outcomes: usize,
+    groups: usize,
 }
 
 /// One hypothesis' answer for one model at the 65B's compute.
@@ -298,7 +319,7 @@ impl Scale {
 
 /// A hypothesis with the scale its numbers live on.
 struct Entry {
-    h: Box<dyn LossHypothesis>,
+    h: Arc<dyn LossHypothesis>,
     scale: Scale,
 }
 
@@ -340,20 +361,20 @@ fn parametric(
             rms: c.residual_rms(),
         });
         entries.push(Entry {
-            h: Box::new(c),
+            h: Arc::new(c),
             scale: Scale::LlamaCalibrated,
         });
     }
     entries.push(Entry {
-        h: Box::new(hoffmann),
+        h: Arc::new(hoffmann),
         scale: Scale::MassiveText,
     });
     entries.push(Entry {
-        h: Box::new(besiroglu),
+        h: Arc::new(besiroglu),
         scale: Scale::MassiveText,
     });
     entries.push(Entry {
-        h: Box::new(KaplanHypothesis::kaplan2020()),
+        h: Arc::new(KaplanHypothesis::kaplan2020()),
         scale: Scale::WebText2,
     });
     Ok((entries, calibrations))
@@ -370,7 +391,7 @@ fn continuations(curve: &isoflop::data::curve::LossCurve) -> isoflop::Result<Vec
         .iter()
         .map(|&form| {
             Ok(Entry {
-                h: Box::new(Continuation::fit(curve, form, &opts)?),
+                h: Arc::new(Continuation::fit(curve, form, &opts)?),
                 scale: Scale::LlamaCurve,
             })
         })
@@ -508,6 +529,7 @@ fn model_row(
         warnings,
         verdict,
     });
+    let consensus = consensus_row(model, d, observed_65b, shared, own, sched, predictor)?;
     Ok(ModelRow {
         name: run.name.clone(),
         params: run.params.get(),
@@ -519,8 +541,98 @@ fn model_row(
         compute_multiple_gpu_hours: budget_hours.ratio(gpu_hours),
         tokens_at_budget: d.get(),
         observed_final_loss: curve.final_loss(window),
+        consensus,
         predictions,
     })
+}
+
+/// The consensus of every hypothesis asked about `model` on `d` tokens.
+fn consensus_row(
+    model: LlamaModel,
+    d: Tokens,
+    observed_65b: f64,
+    shared: &[Entry],
+    own: &[Entry],
+    sched: &ScheduledHypothesis,
+    predictor: &mut Predictor,
+) -> isoflop::Result<ConsensusRow> {
+    let mut members: Vec<Arc<dyn LossHypothesis>> =
+        shared.iter().chain(own).map(|e| e.h.clone()).collect();
+    members.push(Arc::new(sched.clone()));
+    let c = Consensus::new(members, consensus::table::final_loss()?)?;
+    let n = model.params();
+    let p = predictor.predict(&c, n, d)?;
+    let (mix, dropped) = c.mixture(n, d)?;
+    let probability = if model == LlamaModel::Llama65B {
+        None
+    } else {
+        Some(probability_below(&c, n, d, observed_65b)?.probability)
+    };
+    Ok(ConsensusRow {
+        loss: band_row(&p).0,
+        probability,
+        weights: mix
+            .components()
+            .iter()
+            .map(|m| (m.hypothesis.clone(), m.weight))
+            .collect(),
+        dropped,
+        outcomes: c.calibration().outcomes(),
+        groups: c.calibration().groups(),
+    })
+}
+
+fn print_answer(report: &Report) {
+    println!(
+        "The answer: every hypothesis combined, weighted and widened by how it did on held-out"
+    );
+    println!(
+        "real runs (isoflop::consensus; `cargo run --release --example backtest` scores it).\n"
+    );
+    let level = (100.0 * report.level).round();
+    for m in &report.models {
+        let c = &m.consensus;
+        match c.probability {
+            Some(p) => println!(
+                "  {} with LLaMA-65B's compute: {:.3} [{:.3}, {:.3}] ({level:.0}%), P(beats the 65B) = {p:.2}",
+                m.name, c.loss.median, c.loss.lo, c.loss.hi
+            ),
+            None => println!(
+                "  {} as trained (its own compute): {:.3} [{:.3}, {:.3}] ({level:.0}%); observed {:.3}",
+                m.name, c.loss.median, c.loss.lo, c.loss.hi, m.observed_final_loss
+            ),
+        }
+    }
+    if let Some(m) = report.models.first() {
+        let c = &m.consensus;
+        let w: Vec<String> = c
+            .weights
+            .iter()
+            .filter(|(_, w)| **w >= 0.005)
+            .map(|(h, w)| format!("{h} {w:.2}"))
+            .collect();
+        println!("\n  {}'s weights: {}.", m.name, w.join(", "));
+        println!(
+            "  Calibrated on {} held-out final losses from {} independent groups; {} members without",
+            c.outcomes,
+            c.groups,
+            c.dropped.len()
+        );
+        let observed = report
+            .models
+            .last()
+            .map_or(f64::NAN, |b| b.observed_final_loss);
+        println!("  backtest evidence or not applicable dropped out. The 65B's observed final loss is {observed:.3}.");
+        println!(
+            "  {} at the 65B's compute trains {:.1}x its tokens; the planned-longer backtests reached 1.4-3.3x,",
+            m.name,
+            m.tokens_at_budget / m.tokens
+        );
+        println!(
+            "  so the band's width there rests on the error model's assumed growth (1 + ln x)."
+        );
+        println!("  The evidence behind it follows.\n");
+    }
 }
 
 fn report(
@@ -1057,6 +1169,7 @@ fn main() -> ExitCode {
                 let text = serde_json::to_string_pretty(&r)?;
                 println!("{text}");
             } else {
+                print_answer(&r);
                 print_compute(&r)?;
                 print_losses(&r)?;
                 print_verdicts(&r);

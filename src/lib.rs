@@ -45,6 +45,30 @@
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 //!
+//! ## One calibrated answer
+//!
+//! Those rows disagree by 0.3 nats, and each band measures only its own parameter noise.
+//! [`consensus::Consensus`] combines them: stacking weights and error models learned from
+//! backtests on real runs the members never saw (runs that were actually planned longer,
+//! larger sizes, more compute), so its band is a promise that was kept on held-out outcomes.
+//!
+//! ```
+//! use isoflop::consensus::{table, Consensus};
+//! use isoflop::data::llama::{self, LlamaModel};
+//! use isoflop::law::calibration::{final_points, Calibrated, CalibrationMode};
+//! use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
+//! use isoflop::query::predict;
+//! use std::sync::Arc;
+//!
+//! let points = final_points(&llama::curves(), "10B".parse()?);
+//! let law = Calibrated::fit(Box::new(ChinchillaHypothesis::hoffmann2022()), points, CalibrationMode::OffsetAndScale)?;
+//! let members: Vec<Arc<dyn LossHypothesis>> = vec![Arc::new(law)];
+//! let c = Consensus::new(members, table::final_loss()?)?;
+//! let p = predict(&c, LlamaModel::Llama7B.params(), "13.6T".parse()?, 0.9)?;
+//! assert!(p.loss.width() > 0.05); // the law alone has a zero-width band
+//! # Ok::<(), isoflop::Error>(())
+//! ```
+//!
 //! ## From your own runs to an answer
 //!
 //! Fit the Chinchilla law to your runs, bootstrap it, and ask: the hypothesis knows
@@ -100,6 +124,7 @@
 //! | fit | [`fit`] | the Chinchilla fitting protocol, bootstrap draws |
 //! | query | [`prediction`], [`query`] | loss at a budget, inverse, optimal split, comparisons |
 //! | backtest | [`backtest`] | fit on part of the data, predict the rest: error, bias, band coverage |
+//! | consensus | [`consensus`] | one answer: hypotheses weighted and widened by their backtests |
 //! | report | [`report`] | evcxr notebook display (HTML), SVG plots |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
@@ -127,6 +152,7 @@ pub mod prediction;
 pub mod query;
 
 pub mod backtest;
+pub mod consensus;
 
 pub mod report;
 
@@ -159,6 +185,7 @@ pub use error::{Error, Result};
 pub mod prelude {
     pub use crate::band::Band;
     pub use crate::cluster::{Cluster, GpuHourPrice, GridIntensity, Pue, Utilisation, Workload};
+    pub use crate::consensus::Consensus;
     pub use crate::data::chinchilla;
     pub use crate::data::curve::LossCurve;
     pub use crate::data::llama::{self, LlamaModel};

@@ -45,6 +45,7 @@
 mod compute;
 mod curve;
 mod models;
+mod planned;
 mod schedule;
 mod score;
 
@@ -54,6 +55,10 @@ pub use compute::{
 };
 pub use curve::{along_curve, default_fit_start, holdout_points, truncate, CurveSplit};
 pub use models::{across_models, across_models_label, calibrated_id};
+pub use planned::{
+    across_sizes, across_sizes_label, matched_pairs, planned_bundled, planned_longer,
+    planned_longer_label, MatchedPair, PlannedOptions,
+};
 pub use schedule::{
     half_schedule, schedule_transfer, HalfScheduleOptions, NoiseFloor, TransferCurve, TransferFit,
     TransferReport, TransferSummary, TransferTraining, HALF_SPLIT, TRANSFER_LAWS,

@@ -75,6 +75,26 @@ impl Record {
         self.band.map(|b| b.contains(self.observed))
     }
 
+    /// Whether the observed loss lies in the band narrowed (or widened) to `level`, each
+    /// half scaled by the ratio of normal quantiles (`None` without a band, or for a level
+    /// outside (0, 1)).
+    pub fn covered_at(&self, level: f64) -> Option<bool> {
+        let b = self.band?;
+        if !(level > 0.0 && level < 1.0) {
+            return None;
+        }
+        let z = |l: f64| {
+            use statrs::distribution::ContinuousCDF;
+            statrs::distribution::Normal::standard().inverse_cdf(0.5 + l / 2.0)
+        };
+        let k = z(level) / z(b.level);
+        let (lo, hi) = (
+            b.median - k * (b.median - b.lo),
+            b.median + k * (b.hi - b.median),
+        );
+        Some(lo <= self.observed && self.observed <= hi)
+    }
+
     fn validate(&self) -> Result<()> {
         let bad = |what: &'static str, value: f64| Error::InvalidValue {
             what,
@@ -146,6 +166,10 @@ pub struct ScoreRow {
     pub max_extrapolation: f64,
     /// Fits of this hypothesis on this split that failed (see [`Scoreboard::failures`]).
     pub failures: usize,
+    /// Coverage of the bands narrowed to 50% and 80% (each half of a band scaled by the
+    /// ratio of normal quantiles, z(0.75)/z(0.95) and z(0.9)/z(0.95) for a 90% band: a
+    /// normal approximation of the draws' own 50% and 80% bands); `None` without bands.
+    pub coverage_50_80: Option<(f64, f64)>,
 }
 
 impl ScoreRow {
@@ -169,6 +193,16 @@ impl ScoreRow {
         } else {
             (None, None, None)
         };
+        let coverage_50_80 = coverage.map(|_| {
+            let at = |l: f64| {
+                records
+                    .iter()
+                    .filter(|r| r.covered_at(l) == Some(true))
+                    .count() as f64
+                    / n
+            };
+            (at(0.5), at(0.8))
+        });
         let mut factors: Vec<f64> = records.iter().map(|r| r.extrapolation).collect();
         let max_extrapolation = factors.iter().copied().fold(0.0_f64, f64::max);
         let median_extrapolation = crate::data::curve::median(&mut factors);
@@ -191,6 +225,7 @@ impl ScoreRow {
             median_extrapolation,
             max_extrapolation,
             failures,
+            coverage_50_80,
         })
     }
 }

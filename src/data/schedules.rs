@@ -527,7 +527,8 @@ pub fn from_upstream_csv_reader(reader: impl std::io::Read) -> Result<Vec<Schedu
         *c = i?;
     }
     // One entry per run, in order of first appearance: its first row and its points.
-    let mut order: Vec<(csv::StringRecord, Vec<(u64, f64)>, Vec<(u64, f64)>)> = Vec::new();
+    type Steps = Vec<(u64, f64)>;
+    let mut order: Vec<(csv::StringRecord, Steps, Steps)> = Vec::new();
     let mut index = std::collections::HashMap::new();
     for (row, rec) in rdr.records().enumerate() {
         let rec = rec?;

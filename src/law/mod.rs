@@ -45,6 +45,7 @@ pub use scheduled::{ScheduleLaw, ScheduledHypothesis};
 
 /// How a hypothesis expresses its uncertainty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Uncertainty {
     /// No published uncertainty: predictions get a zero-width band and a warning.
     None,
@@ -54,6 +55,9 @@ pub enum Uncertainty {
     Covariance,
     /// Draws from a block bootstrap over a loss curve.
     BlockBootstrap,
+    /// Draws from a predictive distribution calibrated on held-out backtest outcomes
+    /// (the consensus, [`crate::consensus`]): what real runs did, not parameter noise.
+    Backtest,
 }
 
 /// Where the evidence behind a hypothesis lies, so predictions can say how far they

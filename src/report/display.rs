@@ -193,6 +193,7 @@ pub(crate) fn uncertainty_text(h: &dyn LossHypothesis) -> String {
             format!("{} draws from the parameter covariance", h.draw_count())
         }
         Uncertainty::BlockBootstrap => format!("{} block-bootstrap draws", h.draw_count()),
+        Uncertainty::Backtest => format!("{} draws calibrated on backtests", h.draw_count()),
     }
 }
 
