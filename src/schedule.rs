@@ -1258,7 +1258,7 @@ mod tests {
     #[test]
     fn sums_match_a_direct_loop() {
         for s in shapes() {
-            for lambda in [0.99, 0.999] {
+            for lambda in [0.99, 0.999, 1.0] {
                 let lrs = direct_lrs(&s);
                 let (s1, m, s2) = direct_sums(&s, lambda);
                 let t = s.total_steps;
@@ -1273,7 +1273,7 @@ mod tests {
                     // The reference itself differences nearly equal rates (Δ_j = η_(j−1) − η_j
                     // loses ~2 ulp of the peak per step); its rounding floor is
                     // 4 ε η_peak / (1 − λ), far below any rate that matters.
-                    let floor = 4.0 * f64::EPSILON * s.peak_lr / (1.0 - lambda);
+                    let floor = 4.0 * f64::EPSILON * s.peak_lr / (1.0 - lambda).max(1e-3);
                     let mm = s.momentum(j, lambda).unwrap();
                     assert!(
                         (mm - m[ju]).abs() <= 1e-9 * m[ju].abs() + floor,
@@ -1392,9 +1392,16 @@ mod tests {
         assert!(matches!(s.lr(11), Err(Error::NotApplicable { .. })));
         assert!(matches!(s.lr(0), Err(Error::NotApplicable { .. })));
         assert!(matches!(
-            s.momentum(5, 1.0),
+            s.momentum(5, 1.5),
             Err(Error::InvalidValue { .. })
         ));
+        assert!(matches!(
+            s.momentum(5, 1.0 - 1e-12),
+            Err(Error::InvalidValue { .. })
+        ));
+        // λ = 1 is the no-forgetting limit: every decrease since the start of the decay.
+        let m = s.momentum(5, 1.0).unwrap();
+        assert!((m - (s.lr_start_of_decay() - s.lr(5).unwrap())).abs() < 1e-18);
         assert!(s.step_at(Tokens::new(1e12).unwrap()).is_err());
     }
 

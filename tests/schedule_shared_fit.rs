@@ -148,6 +148,23 @@ fn noisy(pts: &[(u64, f64)], sd: f64, seed: u64, name: &str) -> LossCurve {
 
 const KINDS: [Kind; 3] = [Kind::Constant, Kind::Cosine, Kind::Wsd];
 
+/// The three training runs of one model: `curve` of each schedule's rates, with noise of
+/// standard deviation `noise` seeded from `seed` plus the run's index.
+fn three_runs(
+    curve: impl Fn(&[f64]) -> Vec<(u64, f64)>,
+    noise: f64,
+    seed: u64,
+) -> Vec<ObservedRun> {
+    KINDS
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| {
+            let c = noisy(&curve(&lrs(k)), noise, seed + i as u64, "124M");
+            ObservedRun::new(c, schedule(k)).unwrap()
+        })
+        .collect()
+}
+
 fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs()
 }
@@ -157,14 +174,7 @@ fn rel(a: f64, b: f64) -> f64 {
 #[test]
 fn shared_multi_power_fit_recovers_its_parameters() {
     let truth = [2.8, 0.45, 0.5, 400.0, 2.0, 0.5, 0.6];
-    let runs: Vec<ObservedRun> = KINDS
-        .iter()
-        .enumerate()
-        .map(|(i, &k)| {
-            let c = noisy(&multi_power_curve(&lrs(k), truth), 0.0, i as u64, "124M");
-            ObservedRun::new(c, schedule(k)).unwrap()
-        })
-        .collect();
+    let runs = three_runs(|eta| multi_power_curve(eta, truth), 0.0, 0);
     let opts = ScheduleFitOptions {
         draws: 0,
         shared: SharedTerms::All,
@@ -194,19 +204,7 @@ fn shared_multi_power_fit_recovers_its_parameters() {
 #[test]
 fn shared_multi_power_fit_with_noise_predicts_a_fourth_schedule() {
     let truth = [2.8, 0.45, 0.5, 400.0, 2.0, 0.5, 0.6];
-    let runs: Vec<ObservedRun> = KINDS
-        .iter()
-        .enumerate()
-        .map(|(i, &k)| {
-            let c = noisy(
-                &multi_power_curve(&lrs(k), truth),
-                1e-3,
-                7 + i as u64,
-                "124M",
-            );
-            ObservedRun::new(c, schedule(k)).unwrap()
-        })
-        .collect();
+    let runs = three_runs(|eta| multi_power_curve(eta, truth), 1e-3, 7);
     let opts = ScheduleFitOptions {
         draws: 0,
         shared: SharedTerms::All,
@@ -239,14 +237,7 @@ fn shared_multi_power_fit_with_noise_predicts_a_fourth_schedule() {
 #[test]
 fn shared_annealing_fit_recovers_its_parameters_and_lambda() {
     let truth = [2.8, 0.45, 0.5, 0.6, 0.999];
-    let runs: Vec<ObservedRun> = KINDS
-        .iter()
-        .enumerate()
-        .map(|(i, &k)| {
-            let c = noisy(&annealing_curve(&lrs(k), truth), 0.0, i as u64, "124M");
-            ObservedRun::new(c, schedule(k)).unwrap()
-        })
-        .collect();
+    let runs = three_runs(|eta| annealing_curve(eta, truth), 0.0, 0);
     let opts = ScheduleFitOptions {
         draws: 0,
         shared: SharedTerms::All,
@@ -263,19 +254,7 @@ fn shared_annealing_fit_recovers_its_parameters_and_lambda() {
     assert!(rel(got.c(), 0.6) < 0.01, "{got:?}");
     assert!((got.l0() - 2.8).abs() < 1e-3, "{got:?}");
     // The same data with noise of 1 millinat: λ within a factor 2 in 1 − λ.
-    let runs: Vec<ObservedRun> = KINDS
-        .iter()
-        .enumerate()
-        .map(|(i, &k)| {
-            let c = noisy(
-                &annealing_curve(&lrs(k), truth),
-                1e-3,
-                11 + i as u64,
-                "124M",
-            );
-            ObservedRun::new(c, schedule(k)).unwrap()
-        })
-        .collect();
+    let runs = three_runs(|eta| annealing_curve(eta, truth), 1e-3, 11);
     let fit = fit_schedule_law(&runs, ScheduleLawForm::Annealing, &opts).unwrap();
     assert_eq!(fit.status, FitStatus::Converged, "{:?}", fit.diagnostics);
     let ScheduleLaw::Annealing(got) = fit.laws[0] else {

@@ -173,31 +173,6 @@ fn planned_lines(p: &PlannedPrediction) -> (String, Vec<String>, Vec<String>) {
     (title, lines, warnings)
 }
 
-impl HtmlDisplay for PlannedPrediction {
-    fn html(&self) -> String {
-        let (t, l, w) = planned_lines(self);
-        card_html(&t, &l, &w)
-    }
-    fn text(&self) -> String {
-        let (t, l, w) = planned_lines(self);
-        card_text(&t, &l, &w)
-    }
-}
-
-impl PlannedPrediction {
-    /// Shows the planned prediction in an evcxr notebook: point and band, plan, annealing
-    /// bonus, profile range and warnings.
-    pub fn evcxr_display(&self) {
-        HtmlDisplay::evcxr_display(self)
-    }
-}
-
-impl fmt::Display for PlannedPrediction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&HtmlDisplay::text(self))
-    }
-}
-
 fn fit_lines(fit: &ScheduleFit) -> (String, Vec<String>, Vec<String>) {
     let title = format!(
         "{} fit to {} run(s), {}: {}",
@@ -236,27 +211,43 @@ fn fit_lines(fit: &ScheduleFit) -> (String, Vec<String>, Vec<String>) {
     (title, lines, warnings)
 }
 
-impl HtmlDisplay for ScheduleFit {
-    fn html(&self) -> String {
-        let (t, l, w) = fit_lines(self);
-        card_html(&t, &l, &w)
-    }
-    fn text(&self) -> String {
-        let (t, l, w) = fit_lines(self);
-        card_text(&t, &l, &w)
-    }
+/// `HtmlDisplay`, `evcxr_display` and `Display` for a type shown as one card built by
+/// `$lines` (title, lines, warnings).
+macro_rules! card_display {
+    ($t:ty, $lines:ident, $doc:literal) => {
+        impl HtmlDisplay for $t {
+            fn html(&self) -> String {
+                let (t, l, w) = $lines(self);
+                card_html(&t, &l, &w)
+            }
+            fn text(&self) -> String {
+                let (t, l, w) = $lines(self);
+                card_text(&t, &l, &w)
+            }
+        }
+
+        impl $t {
+            #[doc = $doc]
+            pub fn evcxr_display(&self) {
+                HtmlDisplay::evcxr_display(self)
+            }
+        }
+
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&HtmlDisplay::text(self))
+            }
+        }
+    };
 }
 
-impl ScheduleFit {
-    /// Shows the fit in an evcxr notebook: law, sharing, status, each run's points and
-    /// residual RMS, the fitted laws, and what ended at a bound.
-    pub fn evcxr_display(&self) {
-        HtmlDisplay::evcxr_display(self)
-    }
-}
-
-impl fmt::Display for ScheduleFit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&HtmlDisplay::text(self))
-    }
-}
+card_display!(
+    PlannedPrediction,
+    planned_lines,
+    "Shows the planned prediction in an evcxr notebook: point and band, plan, annealing bonus, profile range and warnings."
+);
+card_display!(
+    ScheduleFit,
+    fit_lines,
+    "Shows the fit in an evcxr notebook: law, sharing, status, each run's points and residual RMS, the fitted laws, and what ended at a bound."
+);
