@@ -14,11 +14,19 @@
 //! single hypothesis chosen in hindsight, and band width. `--consensus-table` prints the
 //! calibration fitted on every outcome instead, as the source of the table the crate ships.
 //!
+//! The schedule-transfer section (one model under several learning-rate schedules: fit on
+//! the constant, one cosine and one WSD run, predict every other schedule; Luo et al. 2025's
+//! PredE and WorstE, with the run-to-run floor of Schaipp et al. 2025's reruns) follows the
+//! scoreboard; `--json` has it under `schedule_transfer`.
+//!
 //! The SVG has two panels of predicted against observed loss (the diagonal is a
 //! perfect prediction; bars are the bands): the LLaMA-1 curves (along-curve and
 //! across-models splits) and the Chinchilla runs (along-compute splits).
 
-use isoflop::backtest::{self, BacktestOptions, Record, ScoreRow, Scoreboard};
+use isoflop::backtest::{
+    self, BacktestOptions, Record, ScoreRow, Scoreboard, TransferReport, TransferTraining,
+    TRANSFER_LAWS,
+};
 use isoflop::consensus::{self, Calibration, CoverageRow, HeldOut, TargetKind};
 use isoflop::data::schedules::{self, RunSet};
 use plotters::prelude::*;
@@ -360,6 +368,91 @@ fn write_svg(board: &Scoreboard, path: &PathBuf) -> Result<(), String> {
     Ok(())
 }
 
+/// The schedule-transfer table: per set and training design, each law's mean PredE and
+/// WorstE (percent), the curves where it does worse than the schedule-blind predictor, and
+/// the fit statuses; then the noise floor.
+fn print_transfer(t: &TransferReport) {
+    println!(
+        "\nSchedule transfer: one model under several learning-rate schedules (Hägele et al. 2024;"
+    );
+    println!(
+        "Schaipp et al. 2025). Fit on the constant, one cosine and one WSD run (every parameter"
+    );
+    println!(
+        "shared, Luo et al. 2025's protocol), or on the cosine run alone; predict every other"
+    );
+    println!(
+        "schedule's curve (steps > 300). PredE / WorstE = mean / largest |L - L^|/L per curve,"
+    );
+    println!("averaged over curves (Luo et al. 2025, Table 1), in percent.\n");
+    println!(
+        "{:<20} {:<16} {:<20} {:>6} {:>8} {:>8} {:>12} {:>22}",
+        "set",
+        "trained on",
+        "law",
+        "curves",
+        "PredE%",
+        "WorstE%",
+        "worse/blind",
+        "fits converged/total"
+    );
+    for training in [
+        TransferTraining::ThreeSchedules,
+        TransferTraining::OneCosine,
+    ] {
+        for row in t.summary.iter().filter(|r| r.training == training) {
+            let fits: Vec<_> = t
+                .fits
+                .iter()
+                .filter(|f| {
+                    f.law == row.law
+                        && f.training == training
+                        && (row.set == "all" || f.model.starts_with(&row.set))
+                })
+                .collect();
+            let ok = fits.iter().filter(|f| f.status == "Converged").count();
+            println!(
+                "{:<20} {:<16} {:<20} {:>6} {:>8.3} {:>8.3} {:>12} {:>22}",
+                row.set,
+                training.name(),
+                row.law,
+                row.curves,
+                100.0 * row.pred_e,
+                100.0 * row.worst_e,
+                if row.law == "schedule-blind" {
+                    "-".to_string()
+                } else {
+                    format!("{}/{}", row.worse_than_blind, row.curves)
+                },
+                format!("{ok}/{}", fits.len())
+            );
+        }
+    }
+    let f = &t.noise_floor;
+    println!(
+        "\nRun-to-run floor ({} reruns of the 124M sweep's runs): PredE {:.3}%, WorstE {:.3}%, final-loss RMS {:.4} nats.",
+        f.pairs,
+        100.0 * f.pred_e,
+        100.0 * f.worst_e,
+        f.final_rms
+    );
+    let three: Vec<_> = t
+        .fits
+        .iter()
+        .filter(|x| x.law == TRANSFER_LAWS[0] && x.training == TransferTraining::ThreeSchedules)
+        .collect();
+    if !three.is_empty() {
+        let total: f64 = three.iter().map(|x| x.seconds).sum();
+        let max = three.iter().map(|x| x.seconds).fold(0.0, f64::max);
+        println!(
+            "Multi-power fits on three curves: {} fits, {:.3} s each on average, {:.3} s at most (no bootstrap; fits run two at a time).",
+            three.len(),
+            total / three.len() as f64,
+            max
+        );
+    }
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -417,6 +510,13 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
+    let transfer = match backtest::schedule_transfer() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("schedule-transfer backtest failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let elapsed = start.elapsed();
     let mut notes = backtest::schedule_notes(&board);
     notes.extend(backtest::band_notes(&board));
@@ -441,11 +541,13 @@ fn main() -> ExitCode {
             },
             "options": args.options,
             "svg": args.svg.display().to_string(),
+            "schedule_transfer": transfer,
         });
         println!("{out}");
     } else {
         print_board(&board, &notes, &args.options);
         print_consensus(&consensus);
+        print_transfer(&transfer);
         println!(
             "\nPredicted vs observed: {} (computed in {:.1} s)",
             args.svg.display(),

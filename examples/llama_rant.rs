@@ -35,14 +35,14 @@ use isoflop::consensus::{self, Consensus};
 use isoflop::data::llama::{self, LlamaModel};
 use isoflop::fit::replication;
 use isoflop::fit::schedule_law::{
-    fit_schedule_law, ObservedRun, ScheduleFitOptions, ScheduleLawForm,
+    fit_schedule_law, FinalMiss, ObservedRun, ScheduleFitOptions, ScheduleLawForm,
 };
 use isoflop::hardware::{Accelerator, Precision};
 use isoflop::law::calibration::{final_points, Calibrated, CalibrationMode};
 use isoflop::law::continuation::{Continuation, ContinuationForm, ContinuationOptions};
 use isoflop::law::kaplan::{non_embedding_params, KaplanHypothesis};
-use isoflop::law::ScheduledHypothesis;
 use isoflop::law::{ChinchillaHypothesis, LossHypothesis};
+use isoflop::law::{ScheduleLaw, ScheduledHypothesis};
 use isoflop::prediction::Prediction;
 use isoflop::query::{
     predict_planned, probability_below, probability_lower, Predictor, Probability,
@@ -196,31 +196,93 @@ struct ScheduleRow {
     /// residual RMS.
     final_miss: f64,
     residual_rms: f64,
+    /// Whether the refit reproduces the curve's own final loss within two residual RMS.
+    reproduces_own_end: bool,
+    /// Annealing law: the same fit with Tissue et al.'s fixed λ = 0.999.
+    paper_lambda: Option<PaperLambda>,
     warnings: Vec<String>,
 }
 
 /// Bootstrap draws of the schedule-aware fits in this example (kept small: each is a refit).
 const SCHEDULE_DRAWS: usize = 20;
+/// Bootstrap draws of the multi-power fits (each is an L-BFGS refit of four parameters).
+const MULTI_POWER_DRAWS: usize = 4;
 
-/// The annealing law (Tissue et al. 2024) fitted to one curve with LLaMA's schedule.
-fn annealing_fit(
-    model: LlamaModel,
-) -> isoflop::Result<(ScheduledHypothesis, String, Vec<String>, f64, f64)> {
+/// A schedule-aware law fitted to one LLaMA curve under its published schedule.
+struct ScheduleFitRow {
+    hypothesis: ScheduledHypothesis,
+    status: String,
+    at_bound: Vec<String>,
+    miss: FinalMiss,
+    /// Tissue et al.'s own setting, λ = 0.999 fixed, beside the free fit (annealing law).
+    paper_lambda: Option<PaperLambda>,
+}
+
+/// The annealing law refitted with the paper's λ = 0.999.
+#[derive(Debug, Clone, Serialize)]
+struct PaperLambda {
+    lambda: f64,
+    /// The fitted λ of the free fit, for comparison.
+    free_lambda: f64,
+    /// The loss at the end of the planned run under the fixed-λ fit.
+    point: f64,
+    /// Its miss of the curve's own final loss.
+    final_miss: f64,
+    fit_status: String,
+    /// Residual sum of squares: fixed λ over free λ (>= 1).
+    sse_ratio: f64,
+}
+
+/// Fits `form` (Tissue et al. 2024 or Luo et al. 2025) to one curve with LLaMA's schedule.
+fn schedule_fit(model: LlamaModel, form: ScheduleLawForm) -> isoflop::Result<ScheduleFitRow> {
     let run = ObservedRun::new(llama::curve(model), llama::schedule(model))?;
     let opts = ScheduleFitOptions {
-        draws: SCHEDULE_DRAWS,
+        draws: match form {
+            ScheduleLawForm::Annealing => SCHEDULE_DRAWS,
+            ScheduleLawForm::MultiPower => MULTI_POWER_DRAWS,
+        },
         seed: SEED,
         ..ScheduleFitOptions::default()
     };
-    let fit = fit_schedule_law(&[run], ScheduleLawForm::Annealing, &opts)?;
-    let miss = fit.final_miss(0)?;
-    Ok((
-        fit.hypothesis(0, None)?,
-        format!("{:?}", fit.status),
-        fit.diagnostics.at_bound.clone(),
-        miss.miss,
-        miss.noise,
-    ))
+    let fit = fit_schedule_law(std::slice::from_ref(&run), form, &opts)?;
+    let paper_lambda = match (form, fit.laws[0]) {
+        (ScheduleLawForm::Annealing, ScheduleLaw::Annealing(free)) => {
+            let fixed = fit_schedule_law(
+                &[run],
+                form,
+                &ScheduleFitOptions {
+                    draws: 0,
+                    lambda: Some(0.999),
+                    ..opts.clone()
+                },
+            )?;
+            let plan = llama::schedule(model);
+            let budget = tokens_for_flops(
+                model.params(),
+                training_flops_6nd(
+                    LlamaModel::Llama65B.params(),
+                    llama::curve(LlamaModel::Llama65B).last_tokens(),
+                )?,
+            )?;
+            let planned = plan.with_total_tokens(budget)?;
+            Some(PaperLambda {
+                lambda: 0.999,
+                free_lambda: free.lambda(),
+                point: fixed.laws[0].loss(&planned, planned.total_steps())?,
+                final_miss: fixed.final_miss(0)?.miss,
+                fit_status: fixed.status.name().to_string(),
+                sse_ratio: fixed.objective / fit.objective,
+            })
+        }
+        _ => None,
+    };
+    Ok(ScheduleFitRow {
+        hypothesis: fit.hypothesis(0, None)?,
+        status: fit.status.name().to_string(),
+        at_bound: fit.diagnostics.at_bound.clone(),
+        miss: fit.final_miss(0)?,
+        paper_lambda,
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -573,12 +635,10 @@ fn print_answer(report: &Report) {
     }
 }
 
-type AnnealingFit = (ScheduledHypothesis, String, Vec<String>, f64, f64);
-
 fn report(
     shared: &[Entry],
     own: &[Vec<Entry>],
-    sched: &[AnnealingFit],
+    sched: &[(ScheduleFitRow, ScheduleFitRow)],
     calibrations: Vec<CalibrationRow>,
 ) -> isoflop::Result<Report> {
     let lifetime = lifetime_report(shared)?;
@@ -599,20 +659,19 @@ fn report(
                 model,
                 shared,
                 own,
-                &sched.0,
+                &sched.0.hypothesis,
                 &mut predictor,
             )
         })
         .collect::<isoflop::Result<Vec<_>>>()?;
     let budget_flops = training_flops_6nd(budget.params, budget.tokens)?;
-    let schedule_aware = LlamaModel::ALL
-        .iter()
-        .zip(sched)
-        .map(|(&model, (h, status, at_bound, miss, noise))| {
+    let mut schedule_aware = Vec::new();
+    for (&model, (annealing, multi_power)) in LlamaModel::ALL.iter().zip(sched) {
+        for f in [annealing, multi_power] {
             let d = tokens_for_flops(model.params(), budget_flops)?;
-            let planned = predict_planned(h, model.params(), d, LEVEL)?;
+            let planned = predict_planned(&f.hypothesis, model.params(), d, LEVEL)?;
             let (loss, _, warnings) = band_row(&planned.prediction);
-            Ok(ScheduleRow {
+            schedule_aware.push(ScheduleRow {
                 model: model.name().to_string(),
                 hypothesis: planned.prediction.hypothesis.clone(),
                 plan: planned.plan.clone(),
@@ -622,14 +681,16 @@ fn report(
                 profile: planned.profile,
                 annealing_bonus: planned.annealing_bonus,
                 gain_over_constant: planned.gain_over_constant,
-                fit_status: status.clone(),
-                at_bound: at_bound.clone(),
-                final_miss: *miss,
-                residual_rms: *noise,
+                fit_status: f.status.clone(),
+                at_bound: f.at_bound.clone(),
+                final_miss: f.miss.miss,
+                residual_rms: f.miss.noise,
+                reproduces_own_end: f.miss.within_noise(),
+                paper_lambda: f.paper_lambda.clone(),
                 warnings,
-            })
-        })
-        .collect::<isoflop::Result<Vec<_>>>()?;
+            });
+        }
+    }
     Ok(Report {
         budget_flops: training_flops_6nd(budget.params, budget.tokens)?.get(),
         level: LEVEL,
@@ -642,21 +703,24 @@ fn report(
 
 fn print_schedule_aware(report: &Report) {
     println!(
-        "\nSchedule-aware: each model on a cosine planned for the 65B's compute (annealing law,"
+        "\nSchedule-aware: each model on a cosine planned for the 65B's compute (the annealing law,"
     );
     println!(
-        "Tissue et al. 2024, fitted to the model's own curve under LLaMA's published schedule)."
+        "Tissue et al. 2024, and the multi-power law, Luo et al. 2025, each fitted to the model's own"
     );
-    println!("Not the observed curve extended: the whole run is re-planned, so its end anneals.\n");
+    println!("curve under LLaMA's published schedule). Not the observed curve extended: the whole run is");
+    println!("re-planned, so its end anneals.\n");
     println!(
-        "{:<10} {:>7} {:>24} {:>17} {:>8} {:>8} {:>10} {:>14}",
+        "{:<10} {:<16} {:>7} {:>24} {:>17} {:>8} {:>8} {:>10} {:>6} {:>14}",
         "model",
+        "law",
         "tokens",
         "loss [90% band]",
         "profile range",
         "bonus",
         "vs const",
         "end miss",
+        "rms",
         "fit"
     );
     for r in &report.schedule_aware {
@@ -664,8 +728,9 @@ fn print_schedule_aware(report: &Report) {
             .profile
             .map_or("-".to_string(), |(lo, hi)| format!("{lo:.3}-{hi:.3}"));
         println!(
-            "{:<10} {:>6.1}T {:>7.3} [{:.3}, {:.3}] {:>17} {:>8.3} {:>8.3} {:>+10.4} {:>14}",
+            "{:<10} {:<16} {:>6.1}T {:>7.3} [{:.3}, {:.3}] {:>17} {:>8.3} {:>8.3} {:>+10.4} {:>6.4} {:>14}",
             r.model,
+            r.hypothesis,
             r.tokens / 1e12,
             r.point,
             r.loss.lo,
@@ -674,12 +739,30 @@ fn print_schedule_aware(report: &Report) {
             r.annealing_bonus,
             r.gain_over_constant,
             r.final_miss,
+            r.residual_rms,
             r.fit_status
         );
     }
-    println!("bonus = loss removed by the planned decay (C*S2); vs const = advantage over a constant rate;");
-    println!("end miss = refit at the curve's own end minus its observed final loss. A profile range wider");
-    println!("than the band means one cosine run does not identify the answer (see the warnings in --json).");
+    println!("bonus = loss removed by the planned decay (C*S2 or LD); vs const = advantage over a constant rate;");
+    println!("end miss = refit at the curve's own end minus its observed final loss (rms = the fit's residual");
+    println!("RMS). A profile range wider than the band means one cosine run does not identify the answer.\n");
+    for r in &report.schedule_aware {
+        let verdict = if r.reproduces_own_end {
+            "reproduces its own final loss within noise (2 x rms)"
+        } else {
+            "misses its own final loss by more than its noise (2 x rms)"
+        };
+        println!("{} {}: {verdict}.", r.model, r.hypothesis);
+    }
+    println!("\nThe annealing law's decay factor, fitted, beside Tissue et al.'s fixed 0.999:");
+    for r in &report.schedule_aware {
+        if let Some(p) = &r.paper_lambda {
+            println!(
+                "{:<10} fitted lambda {:.6} -> {:.3}; lambda 0.999 -> {:.3} (end miss {:+.4}, SSE x{:.2}, {})",
+                r.model, p.free_lambda, r.point, p.point, p.final_miss, p.sse_ratio, p.fit_status
+            );
+        }
+    }
 }
 
 fn print_compute(report: &Report) -> isoflop::Result<()> {
@@ -1074,7 +1157,12 @@ fn main() -> ExitCode {
                 .collect::<isoflop::Result<Vec<_>>>()?;
             let sched = LlamaModel::ALL
                 .par_iter()
-                .map(|&m| annealing_fit(m))
+                .map(|&m| {
+                    Ok((
+                        schedule_fit(m, ScheduleLawForm::Annealing)?,
+                        schedule_fit(m, ScheduleLawForm::MultiPower)?,
+                    ))
+                })
                 .collect::<isoflop::Result<Vec<_>>>()?;
             let r = report(&shared, &own, &sched, calibrations)?;
             if json {

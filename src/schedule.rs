@@ -259,6 +259,14 @@ fn fraction(what: &'static str, f: f64) -> Result<f64> {
     }
 }
 
+fn too_many_terms(steps: u64) -> Error {
+    bad(
+        "resolution of the multi-power decay sum",
+        steps as f64,
+        "must make at most 1,000,000 terms (Schedule::MAX_DECAY_TERMS) for the steps after warmup given here; use a coarser Resolution::Geometric (e.g. the default)",
+    )
+}
+
 /// Σ_(i=1..n) √i: a loop below 32, else Euler–Maclaurin with ζ(−1/2) (error < 10⁻¹⁴ relative).
 fn sqrt_sum(n: u64) -> f64 {
     if n < 32 {
@@ -341,6 +349,49 @@ impl Piece {
 }
 
 impl Schedule {
+    /// The longest schedule accepted: 2^53 steps (9.0e15), below which every step number
+    /// and every sum of two step numbers is exact in `f64` and in `u64` (no wrap).
+    pub const MAX_STEPS: u64 = 1 << 53;
+
+    /// The most terms [`Schedule::decay_terms`] builds for one step (10⁶, 24 MB): an exact
+    /// sum over more steps, or a block growth so small that the blocks stay single steps over
+    /// more than that, is refused rather than allocated.
+    pub const MAX_DECAY_TERMS: usize = 1_000_000;
+
+    /// Decay factors λ with 1 − λ below this (and λ ≠ 1) are refused: the annealing area
+    /// divides by 1 − λ and a momentum that forgets this slowly is λ = 1, the no-forgetting
+    /// limit, to within rounding. Use λ = 1 for it.
+    pub const MIN_ONE_MINUS_LAMBDA: f64 = 1e-9;
+
+    /// Checks a decay factor λ of the annealing momentum: in (0, 1], and either 1 or at
+    /// least [`Schedule::MIN_ONE_MINUS_LAMBDA`] below it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] naming λ and what is allowed.
+    ///
+    /// # Examples
+    /// ```
+    /// use isoflop::schedule::Schedule;
+    /// assert!(Schedule::check_lambda(0.999).is_ok());
+    /// assert!(Schedule::check_lambda(1.0).is_ok()); // the no-forgetting limit
+    /// assert!(Schedule::check_lambda(0.9999999999999999).is_err());
+    /// assert!(Schedule::check_lambda(1.5).is_err());
+    /// ```
+    pub fn check_lambda(lambda: f64) -> Result<f64> {
+        if lambda.is_finite()
+            && lambda > 0.0
+            && (lambda == 1.0 || 1.0 - lambda >= Schedule::MIN_ONE_MINUS_LAMBDA)
+        {
+            Ok(lambda)
+        } else {
+            Err(bad(
+                "annealing decay factor lambda",
+                lambda,
+                "must be in (0, 1 - 1e-9] or exactly 1 (the no-forgetting limit)",
+            ))
+        }
+    }
+
     /// A schedule of `total_steps` steps with peak rate `peak_lr`, `warmup_steps` of linear
     /// warmup, then `shape`; each step consumes `batch_tokens` tokens.
     ///
@@ -348,8 +399,8 @@ impl Schedule {
     /// length and `peak_lr` its maximum ([`Schedule::explicit`] fills both in).
     ///
     /// # Errors
-    /// [`Error::InvalidValue`] for a peak rate that is not finite and > 0, zero steps, a
-    /// warmup as long as or longer than the run, a final fraction outside [0, 1], a cooldown
+    /// [`Error::InvalidValue`] for a peak rate that is not finite and > 0, zero steps or more
+    /// than [`Schedule::MAX_STEPS`], a peak times steps that overflows, a warmup as long as or longer than the run, a final fraction outside [0, 1], a cooldown
     /// of zero steps or longer than the steps after warmup, a negative or non-finite rate
     /// in an explicit list, or an explicit list whose length or maximum disagrees.
     ///
@@ -372,6 +423,20 @@ impl Schedule {
         check::positive("peak learning rate", peak_lr)?;
         if total_steps == 0 {
             return Err(bad("number of training steps", 0.0, "must be at least 1"));
+        }
+        if total_steps > Schedule::MAX_STEPS {
+            return Err(bad(
+                "number of training steps",
+                total_steps as f64,
+                "must be at most 2^53 (9.0e15), so every step number is exact in f64",
+            ));
+        }
+        if !(peak_lr * total_steps as f64).is_finite() {
+            return Err(bad(
+                "peak learning rate",
+                peak_lr,
+                "must keep the schedule's area (peak x steps) finite",
+            ));
         }
         if warmup_steps >= total_steps && !matches!(shape, Shape::Explicit { .. }) {
             return Err(bad(
@@ -801,10 +866,11 @@ impl Schedule {
     /// momentum at step `s` (0 during warmup).
     ///
     /// # Errors
-    /// [`Error::NotApplicable`] beyond the last step; [`Error::InvalidValue`] for λ outside (0, 1).
+    /// [`Error::NotApplicable`] beyond the last step; [`Error::InvalidValue`] for λ that
+    /// [`Schedule::check_lambda`] refuses.
     pub fn momentum(&self, step: u64, lambda: f64) -> Result<f64> {
         self.check_step(step, true)?;
-        check::open_unit("annealing decay factor lambda", lambda)?;
+        Schedule::check_lambda(lambda)?;
         Ok(self.momentum_unchecked(step, lambda))
     }
 
@@ -812,6 +878,10 @@ impl Schedule {
         let w = self.warmup_steps;
         if s <= w {
             return 0.0;
+        }
+        if lambda == 1.0 {
+            // No forgetting: the momentum is every decrease since warmup.
+            return self.lr_start_of_decay() - self.lr_unchecked(s);
         }
         let ln_l = lambda.ln();
         let horizon = (40.0 / (1.0 - lambda)).ceil() as u64;
@@ -880,7 +950,9 @@ impl Schedule {
     }
 
     /// S2(s) = Σ_(i=w+1..s) m_i, Tissue et al.'s annealing area with decay factor λ,
-    /// computed as ((η_w − η_s) − λ m_s)/(1 − λ).
+    /// computed as ((η_w − η_s) − λ m_s)/(1 − λ); at λ = 1 (no forgetting, the limit of
+    /// λ → 1) it is Σ_(i=w+1..s) (η_w − η_i), the area between the start of the decay
+    /// and the schedule.
     ///
     /// # Errors
     /// As [`Schedule::momentum`].
@@ -900,6 +972,13 @@ impl Schedule {
         }
         let eta_w = self.lr_start_of_decay();
         let eta_s = self.lr_unchecked(step);
+        if lambda == 1.0 {
+            // S2 = Σ_(i=w+1..s) (η_w − η_i) = (s − w) η_w − (S1(s) − S1(w)).
+            let w = self.warmup_steps;
+            let below = (step - w) as f64 * eta_w
+                - (self.prefix_unchecked(step) - self.prefix_unchecked(w));
+            return Ok(below);
+        }
         Ok(((eta_w - eta_s) - lambda * m) / (1.0 - lambda))
     }
 
@@ -922,7 +1001,8 @@ impl Schedule {
     ///
     /// # Errors
     /// [`Error::NotApplicable`] beyond the last step; [`Error::InvalidValue`] for a growth
-    /// outside (0, 1].
+    /// outside (0, 1], or a resolution that would make more than
+    /// [`Schedule::MAX_DECAY_TERMS`] terms.
     pub fn decay_terms(
         &self,
         t: u64,
@@ -944,6 +1024,9 @@ impl Schedule {
         let w = self.warmup_steps;
         if t <= w {
             return Ok(());
+        }
+        if matches!(resolution, Resolution::Exact) && t - w > Schedule::MAX_DECAY_TERMS as u64 {
+            return Err(too_many_terms(t - w));
         }
         let p_t = self.prefix_unchecked(t);
         let eta0 = self.lr_start_of_decay();
@@ -992,6 +1075,10 @@ impl Schedule {
                     p_t - self.prefix_unchecked(kf - 1) - frac * eta_f,
                 )
             };
+            if out.len() == Schedule::MAX_DECAY_TERMS {
+                out.clear();
+                return Err(too_many_terms(t - w));
+            }
             out.push(DecayTerm {
                 weight,
                 ln_lr: lr_k.ln(),
@@ -1171,7 +1258,7 @@ mod tests {
     #[test]
     fn sums_match_a_direct_loop() {
         for s in shapes() {
-            for lambda in [0.99, 0.999] {
+            for lambda in [0.99, 0.999, 1.0] {
                 let lrs = direct_lrs(&s);
                 let (s1, m, s2) = direct_sums(&s, lambda);
                 let t = s.total_steps;
@@ -1186,7 +1273,7 @@ mod tests {
                     // The reference itself differences nearly equal rates (Δ_j = η_(j−1) − η_j
                     // loses ~2 ulp of the peak per step); its rounding floor is
                     // 4 ε η_peak / (1 − λ), far below any rate that matters.
-                    let floor = 4.0 * f64::EPSILON * s.peak_lr / (1.0 - lambda);
+                    let floor = 4.0 * f64::EPSILON * s.peak_lr / (1.0 - lambda).max(1e-3);
                     let mm = s.momentum(j, lambda).unwrap();
                     assert!(
                         (mm - m[ju]).abs() <= 1e-9 * m[ju].abs() + floor,
@@ -1305,9 +1392,16 @@ mod tests {
         assert!(matches!(s.lr(11), Err(Error::NotApplicable { .. })));
         assert!(matches!(s.lr(0), Err(Error::NotApplicable { .. })));
         assert!(matches!(
-            s.momentum(5, 1.0),
+            s.momentum(5, 1.5),
             Err(Error::InvalidValue { .. })
         ));
+        assert!(matches!(
+            s.momentum(5, 1.0 - 1e-12),
+            Err(Error::InvalidValue { .. })
+        ));
+        // λ = 1 is the no-forgetting limit: every decrease since the start of the decay.
+        let m = s.momentum(5, 1.0).unwrap();
+        assert!((m - (s.lr_start_of_decay() - s.lr(5).unwrap())).abs() < 1e-18);
         assert!(s.step_at(Tokens::new(1e12).unwrap()).is_err());
     }
 

@@ -79,9 +79,12 @@ use crate::cluster::{Cluster, Utilisation};
 use crate::data::curve::LossCurve;
 use crate::data::run_table::RunTable;
 use crate::hardware::{Accelerator, Precision};
+use crate::law::annealing::AnnealingLaw;
+use crate::law::multi_power::MultiPowerLaw;
 use crate::law::{
     ChinchillaHypothesis, ChinchillaLaw, DataConstrainedLaw, Evidence, KaplanLaw, Uncertainty,
 };
+use crate::schedule::{Cooldown, Schedule, Shape as ScheduleShape};
 use crate::units::{Flops, FlopsPerSecond, GpuHours, Params, Tokens};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -546,4 +549,85 @@ pub fn hostile_json() -> impl Strategy<Value = String> + Clone {
         hostile_f64().prop_map(|x| x.to_string()),
         "\\PC{0,16}",
     ]
+}
+
+/// A learning-rate schedule: peak 1e-4 to 3e-3 (log-uniform; LLaMA-1's 1.5e-4 and 3e-4,
+/// Touvron et al. 2023; the 124M sweep's 1e-4 to 2e-3, Schaipp et al. 2025), 1,000 to
+/// 500,000 steps, a warmup of 0 to 5% of them, batches of 0.1M to 4M tokens, and a shape
+/// among constant, cosine and linear to 0-10% of the peak, and WSD with a linear or 1-sqrt
+/// cooldown of 5-50% of the steps after warmup (Hägele et al. 2024, arXiv:2405.18392).
+pub fn schedule() -> impl Strategy<Value = Schedule> + Clone {
+    (
+        log_uniform(1e-4, 3e-3),
+        log_uniform(1e3, 5e5),
+        0.0f64..=0.05,
+        log_uniform(1e5, 4.2e6),
+        0usize..5,
+        0.0f64..=0.1,
+        0.05f64..=0.5,
+    )
+        .prop_filter_map(
+            "valid schedule",
+            |(peak, steps, warm, batch, shape, fin, cooldown)| {
+                let t = steps.round() as u64;
+                let w = (warm * t as f64).round() as u64;
+                let shape = match shape {
+                    0 => ScheduleShape::Constant,
+                    1 => ScheduleShape::Cosine {
+                        final_fraction: fin,
+                    },
+                    2 => ScheduleShape::Linear {
+                        final_fraction: fin,
+                    },
+                    k => ScheduleShape::Wsd {
+                        cooldown_steps: ((cooldown * t.saturating_sub(w) as f64).round() as u64)
+                            .max(1),
+                        final_fraction: fin,
+                        cooldown: if k == 3 {
+                            Cooldown::Linear
+                        } else {
+                            Cooldown::OneMinusSqrt
+                        },
+                    },
+                };
+                Schedule::new(peak, w, t, shape, Tokens::new(batch).ok()?).ok()
+            },
+        )
+}
+
+/// An annealing law (Tissue et al. 2024, arXiv:2408.11029) with L0 in [1.5, 3.5], A in
+/// [0.2, 1.5], α in [0.2, 0.8], C in [0.05, 5] (log-uniform) and λ in {0.99, 0.999, 0.9999,
+/// 1}: the paper's 0.999, its neighbours, and the no-forgetting limit.
+pub fn annealing_law() -> impl Strategy<Value = AnnealingLaw> + Clone {
+    (
+        1.5f64..=3.5,
+        0.2f64..=1.5,
+        0.2f64..=0.8,
+        log_uniform(0.05, 5.0),
+        select(vec![0.99, 0.999, 0.9999, 1.0]),
+    )
+        .prop_filter_map("valid annealing law", |(l0, a, alpha, c, lambda)| {
+            AnnealingLaw::new(l0, a, alpha, c, lambda).ok()
+        })
+}
+
+/// A multi-power law (Luo et al. 2025, arXiv:2503.12811) around the scale of their fits:
+/// L0 in [1.5, 3.5], A in [0.2, 1.5], α in [0.2, 0.8], B in [50, 2,000], C in [0.1, 10],
+/// β in [0.2, 1.5] (log-uniform) and γ in [0.2, 1].
+pub fn multi_power_law() -> impl Strategy<Value = MultiPowerLaw> + Clone {
+    (
+        1.5f64..=3.5,
+        0.2f64..=1.5,
+        0.2f64..=0.8,
+        log_uniform(50.0, 2e3),
+        log_uniform(0.1, 10.0),
+        log_uniform(0.2, 1.5),
+        0.2f64..=1.0,
+    )
+        .prop_filter_map(
+            "valid multi-power law",
+            |(l0, a, alpha, b, c, beta, gamma)| {
+                MultiPowerLaw::new(l0, a, alpha, b, c, beta, gamma).ok()
+            },
+        )
 }

@@ -49,6 +49,7 @@ fn annealing_law_recovers_its_parameters_and_predicts_a_wsd_curve() {
     let run = ObservedRun::new(synthetic(&law, &s, 0.0, 1), s.clone()).unwrap();
     let opts = ScheduleFitOptions {
         draws: 20,
+        lambda: Some(0.999),
         ..Default::default()
     };
     let fit = fit_schedule_law(&[run], ScheduleLawForm::Annealing, &opts).unwrap();
@@ -60,6 +61,7 @@ fn annealing_law_recovers_its_parameters_and_predicts_a_wsd_curve() {
     assert!(rel(got.c(), 2.0) < 1e-3, "{got:?}");
     assert!((got.l0() - 1.55).abs() < 1e-4, "{got:?}");
     assert_eq!(got.lambda(), 0.999);
+    assert_eq!(fit.status, FitStatus::Converged, "{:?}", fit.diagnostics);
     // A different schedule: WSD with a 1-sqrt cooldown, twice as long.
     let wsd = Schedule::wsd(
         3e-4,
@@ -120,6 +122,7 @@ fn a_joint_fit_separates_annealing_from_data_across_schedules() {
     ];
     let opts = ScheduleFitOptions {
         draws: 0,
+        lambda: Some(0.998),
         ..Default::default()
     };
     let fit = fit_schedule_law(&runs, ScheduleLawForm::Annealing, &opts).unwrap();
@@ -146,7 +149,7 @@ fn bad_inputs_are_typed_errors() {
     ));
     let run = ObservedRun::new(llama::curve(m), llama::schedule(m)).unwrap();
     let bad = ScheduleFitOptions {
-        lambdas: vec![1.0],
+        lambda: Some(1.5),
         ..Default::default()
     };
     assert!(matches!(

@@ -59,7 +59,10 @@ pub use planned::{
     across_sizes, across_sizes_label, matched_pairs, planned_bundled, planned_longer,
     planned_longer_label, MatchedPair, PlannedOptions,
 };
-pub use schedule::{half_schedule, HalfScheduleOptions, HALF_SPLIT};
+pub use schedule::{
+    half_schedule, schedule_transfer, HalfScheduleOptions, NoiseFloor, TransferCurve, TransferFit,
+    TransferReport, TransferSummary, TransferTraining, HALF_SPLIT, TRANSFER_LAWS,
+};
 pub use score::{BandKind, Failure, Record, ScoreRow, Scoreboard};
 
 use crate::data::llama::{self, LlamaModel};

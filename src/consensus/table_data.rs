@@ -2,22 +2,22 @@
 // (hypothesis, scale, bias, outcomes, groups, weight)
 const FINAL_LOSS_COUNTS: (usize, usize) = (179, 41);
 const FINAL_LOSS: &Rows = &[
-    ("annealing-law", 1.921938e-2, -1.439065e-2, 24, 11, 2.815265e-1),
-    ("chinchilla-besiroglu2024-calibrated", 1.505953e-1, 9.869815e-2, 29, 7, 1.621140e-117),
-    ("chinchilla-besiroglu2024-calibrated-scaled", 1.748836e-2, -1.546408e-2, 29, 7, 2.611245e-20),
-    ("chinchilla-hoffmann2022-calibrated", 1.289915e-1, 8.325766e-2, 29, 7, 4.721161e-110),
+    ("annealing-law", 2.286388e-2, -1.552749e-2, 24, 11, 1.907270e-1),
+    ("chinchilla-besiroglu2024-calibrated", 1.505953e-1, 9.869815e-2, 29, 7, 1.337373e-104),
+    ("chinchilla-besiroglu2024-calibrated-scaled", 1.748836e-2, -1.546408e-2, 29, 7, 3.482000e-18),
+    ("chinchilla-hoffmann2022-calibrated", 1.289915e-1, 8.325766e-2, 29, 7, 5.768065e-98),
     ("chinchilla-hoffmann2022-calibrated-scaled", 1.155437e-2, -9.082803e-3, 29, 7, 4.000000e-1),
     ("chinchilla-refit", 1.203326e-2, -5.477551e-4, 126, 28, 1.967375e-1),
     ("kaplan-refit", 2.308098e-2, 6.458323e-3, 126, 28, 3.262463e-3),
-    ("linear-in-log-tokens", 7.728809e-2, 7.503231e-2, 24, 11, 3.981498e-74),
-    ("linear-in-tokens", 2.495672e-1, 2.280648e-1, 24, 11, 3.077680e-133),
-    ("power-law-floor", 2.079738e-2, 1.746500e-2, 24, 11, 1.184735e-1),
+    ("linear-in-log-tokens", 7.728809e-2, 7.503231e-2, 24, 11, 1.719444e-62),
+    ("linear-in-tokens", 2.495672e-1, 2.280648e-1, 24, 11, 7.405636e-114),
+    ("power-law-floor", 2.079738e-2, 1.746500e-2, 24, 11, 2.092730e-1),
 ];
 const CURVE_POINT_COUNTS: (usize, usize) = (240, 4);
 const CURVE_POINT: &Rows = &[
-    ("annealing-law", 1.532783e-2, -1.359232e-2, 48, 4, 1.507620e-16),
-    ("linear-in-log-tokens", 1.359552e-2, -9.547537e-3, 240, 4, 2.683447e-3),
+    ("annealing-law", 1.199140e-2, 1.538279e-3, 48, 4, 2.360073e-253),
+    ("linear-in-log-tokens", 1.359552e-2, -9.547537e-3, 240, 4, 6.883880e-4),
     ("linear-in-tokens", 6.432948e-2, 3.991107e-2, 240, 4, 0.000000e0),
-    ("multi-power-law", 1.472720e-2, -1.294551e-2, 48, 4, 9.973166e-1),
-    ("power-law-floor", 1.786718e-2, -1.468942e-2, 240, 4, 1.251579e-212),
+    ("multi-power-law", 7.318544e-3, -6.121164e-3, 48, 4, 9.993116e-1),
+    ("power-law-floor", 1.786718e-2, -1.468942e-2, 240, 4, 7.079148e-214),
 ];

@@ -1,36 +1,67 @@
 //! Fitting the schedule-aware laws ([`crate::law::annealing`], [`crate::law::multi_power`])
 //! to observed loss curves with their learning-rate schedules.
 //!
-//! **One curve or several.** [`fit_schedule_law`] takes one or more [`ObservedRun`]s. Every
-//! run gets its own level L0 and amplitude A; everything else is shared: the exponent α and
-//! the annealing terms (C and λ for Tissue et al.'s law; B, C, β, γ for the multi-power law).
-//! With one run that is just the law; with the four LLaMA-1 curves (two schedule lengths,
-//! two peak rates) it asks whether one annealing response explains all four.
+//! **One model under several schedules, or several models.** [`fit_schedule_law`] takes one
+//! or more [`ObservedRun`]s and [`ScheduleFitOptions::shared`] says what they share:
+//! - [`SharedTerms::All`]: every parameter is shared. This is the papers' protocol: Tissue
+//!   et al. 2024 (arXiv:2408.11029) and Luo et al. 2025 (arXiv:2503.12811, Table 1) fit one
+//!   model's constant, cosine and two-stage runs with one set of parameters and predict
+//!   other schedules of the same model. Use it whenever the runs are one model (same size,
+//!   data and peak learning rate family); runs whose parameter counts differ are refused.
+//! - [`SharedTerms::AllButLevel`] (the default): each run gets its own level L0 and amplitude
+//!   A; the exponent α and the annealing terms (C and λ for Tissue et al.'s law; B, C, β, γ
+//!   for the multi-power law) are shared. Use it for curves of different models (the four
+//!   LLaMA-1 sizes: does one annealing response explain all four?). With one run both are
+//!   the same fit.
 //!
-//! **Objective.** Least squares on the loss (nats/token), as for curve continuations,
-//! over the points from `start` (default: the first point after warmup) to `until`. Both
-//! laws are linear in (L0_r, A_r) and in their annealing scale (C or B), so these are
-//! projected out exactly (variable projection, with A_r >= 0 and C, B >= 0 enforced by an
-//! active set) and the search runs over the nonlinear parameters only: (α, λ) on a grid with
-//! golden-section refinement for the annealing law; (α, C, β, γ) by Nelder–Mead from the best
-//! of 54 screened starts (the best two refined) for the multi-power law, whose LD column is evaluated from block
-//! decay terms ([`crate::schedule::Resolution`], default growth 0.2: about 10⁻⁴ relative of
-//! LD, far below the curves' noise).
+//! **Objective.** Least squares on the loss (nats/token) over the points from `start`
+//! (default: the first point after warmup) to `until`. Both laws are linear in (L0, A) and
+//! in their annealing scale (C or B), so these are projected out exactly (variable
+//! projection, with A >= 0 and C, B >= 0 enforced by an active set), and the search runs
+//! over the nonlinear parameters only. Luo et al. minimise a Huber loss (δ = 10⁻³) of the
+//! log-loss residuals with AdamW from one start (C = 1, β = γ = 0.5, their repository);
+//! with residuals of a few 10⁻³ relative the two objectives weigh the points almost alike,
+//! and least squares lets the linear part be solved exactly.
+//! - **Annealing law:** the decay factor λ is a continuous parameter searched over
+//!   [0.9, 1 − 10⁻⁷] (in log(1 − λ), a grid of 13 values refined by golden sections) and
+//!   the no-forgetting limit λ = 1 ([`crate::schedule::Schedule::annealing_area`]); for each
+//!   λ, ln α by a grid and golden sections. Tissue et al. fix λ = 0.999: set
+//!   [`ScheduleFitOptions::lambda`] to fit with λ fixed.
+//! - **Multi-power law:** (α, C, β, γ) by L-BFGS ([`argmin`], Moré–Thuente line search)
+//!   with analytic gradients (by the envelope theorem the gradient of the projected
+//!   objective is the partial gradient at the projected linear part; the derivatives of
+//!   the loss-drop sum come from the same pass over its terms), in a bounded
+//!   parametrisation: ln p = ln lo + (ln hi − ln lo)·σ(v) for each parameter p in its range
+//!   (α in [10⁻³, 5], C in [10⁻⁶, 10⁶], β in [10⁻³, 100], γ in [10⁻⁴, 5]). Starts: the 36
+//!   points of a small grid (Luo et al.'s C = 1, β = γ = 0.5 among them) are screened and
+//!   the best three refined. LD is evaluated from block decay terms
+//!   ([`crate::schedule::Resolution`], default growth 0.3 after 4 exact steps: a few 10⁻⁴
+//!   relative of LD, 10⁻⁴ nats on a drop of 0.3 nats, far below the curves' noise of
+//!   2-5 millinats); terms where the rate does not change
+//!   (the constant part of a WSD run) are dropped, as their weight is zero.
 //!
-//! **Status.** As for the Chinchilla fits ([`FitStatus`]): `AtBound` when a nonlinear
-//! parameter ends on the edge of its search range or a linear term is forced to zero (A_r = 0,
-//! C = 0 or B = 0: the data want a term of the wrong sign); `FlatDirection` when the
-//! identifiability profile reaches the edge of the search range (the data do not bound a
-//! parameter); `IterationLimit` when Nelder–Mead ran out of evaluations.
+//! **Status.** As for the Chinchilla fits ([`FitStatus`]): `Converged` only when the
+//! solver met its tolerance (the gradient norm or the cost change) at an optimum that is
+//! neither on the edge of the ranges nor flat; `IterationLimit` when the best start ran out
+//! of iterations; `Stalled` when its line search failed with the gradient not small;
+//! `AtBound` when a nonlinear parameter ends on the edge of its range (λ = 0.9 for the
+//! annealing law: the momentum forgets within ten steps) or a linear term is forced to or
+//! ends at zero (A = 0, C = 0 or B = 0: the data want no such term, or a term of the wrong
+//! sign); `FlatDirection` when the curvature of the multi-power objective at the optimum
+//! (finite differences of the analytic gradient in the log parameters) is numerically
+//! singular (smallest eigenvalue below 10⁻⁸ of the largest), or the identifiability
+//! profile of the annealing law reaches the edge of the exponent's range. λ = 1 is a law
+//! (momentum that never forgets), not a bound: an optimum there is reported as such.
 //!
-//! **Identifiability profile.** Every parameter vector the search evaluated, plus 400 random
-//! perturbations of the optimum (±1 in the log of each nonlinear parameter), whose objective
-//! is within a tolerance τ of the best (SSE ≤ (1 + τ) SSE_best), is kept with its projected
-//! linear part: the spread of a prediction over these fits is what the data cannot tell
-//! apart. τ defaults to χ²₁(0.90)/n_eff = 2.706/n_eff, n_eff = points / block length (a
+//! **Identifiability profile.** Every parameter vector the annealing search evaluated and
+//! random perturbations of the optimum (±1 in the log of each nonlinear parameter; 400 for
+//! the annealing law, 32 for the slower multi-power law) whose objective is within a
+//! tolerance τ of the best (SSE ≤ (1 + τ) SSE_best), kept with its projected linear part:
+//! the spread of a prediction over these fits is what the data cannot tell apart. τ
+//! defaults to χ²₁(0.90)/n_eff = 2.706/n_eff, n_eff = points / block length (a
 //! profile-likelihood 90% region with the effective sample size of an autocorrelated curve).
-//! It is a lower bound on the ambiguity (the search and the perturbations sample the
-//! near-optimal set, they do not map it).
+//! It is a lower bound on the ambiguity (the perturbations sample the near-optimal set,
+//! they do not map it).
 //!
 //! **Bootstrap.** A circular block bootstrap over residuals per curve (Politis & Romano 1992)
 //! with the AR(1) plug-in block length of Politis & White (2004),
@@ -44,18 +75,21 @@
 //! let run = ObservedRun::new(llama::curve(m), llama::schedule(m))?;
 //! let opts = ScheduleFitOptions { draws: 50, ..Default::default() };
 //! let fit = fit_schedule_law(&[run], ScheduleLawForm::Annealing, &opts)?;
-//! println!("{:?} {:?}", fit.status, fit.final_miss(0)?);
+//! println!("{fit}\n{:?}", fit.final_miss(0)?);
 //! # Ok::<(), isoflop::Error>(())
 //! ```
 
+use super::objective::Objective;
 use super::protocol::FitStatus;
+use super::solver::{minimize, SolverOptions, SolverStop};
 use crate::data::curve::LossCurve;
 use crate::error::{check, Error, Result};
+use crate::fast_math;
 use crate::law::annealing::AnnealingLaw;
-use crate::law::multi_power::{g_term, MultiPowerLaw};
+use crate::law::multi_power::MultiPowerLaw;
 use crate::law::{Caveat, Evidence, ScheduleLaw, ScheduledHypothesis};
 use crate::par::*;
-use crate::schedule::{DecayTerm, Resolution, Schedule};
+use crate::schedule::{Resolution, Schedule};
 use crate::units::Tokens;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -78,6 +112,18 @@ impl ScheduleLawForm {
             ScheduleLawForm::MultiPower => "multi-power-law",
         }
     }
+}
+
+/// Which parameters the runs of one fit share (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum SharedTerms {
+    /// Every parameter is shared: one model under several schedules (the papers' protocol).
+    /// The runs must have the same parameter count.
+    All,
+    /// Each run has its own level L0 and amplitude A; the rest is shared: curves of
+    /// different models.
+    #[default]
+    AllButLevel,
 }
 
 /// An observed loss curve with the schedule it was trained under.
@@ -125,13 +171,16 @@ pub struct ScheduleFitOptions {
     pub seed: u64,
     /// Profile tolerance τ on the relative objective (default `None`: 2.706 / n_eff).
     pub profile_tolerance: Option<f64>,
-    /// Momentum decay factors λ searched by the annealing law (default 0.99, 0.995, 0.998,
-    /// 0.999, 0.9995, 0.9998, 0.9999; the paper uses 0.999).
-    pub lambdas: Vec<f64>,
-    /// Resolution of the multi-power law's LD while fitting (default blocks of growth 0.2).
+    /// What the runs share (default [`SharedTerms::AllButLevel`]).
+    pub shared: SharedTerms,
+    /// The annealing law's decay factor λ: `None` (default) searches it, `Some(λ)` fixes
+    /// it (Tissue et al. 2024 use 0.999).
+    pub lambda: Option<f64>,
+    /// Resolution of the multi-power law's LD while fitting (default blocks of growth 0.3
+    /// after 4 exact steps).
     pub resolution: Resolution,
-    /// Nelder–Mead evaluations per start of the multi-power search (default 800).
-    pub max_evaluations: usize,
+    /// L-BFGS iterations per start of the multi-power search (default 300).
+    pub max_iterations: u64,
 }
 
 impl Default for ScheduleFitOptions {
@@ -143,12 +192,13 @@ impl Default for ScheduleFitOptions {
             block_len: None,
             seed: 20230227,
             profile_tolerance: None,
-            lambdas: vec![0.99, 0.995, 0.998, 0.999, 0.9995, 0.9998, 0.9999],
+            shared: SharedTerms::AllButLevel,
+            lambda: None,
             resolution: Resolution::Geometric {
-                exact_steps: 32,
-                growth: 0.2,
+                exact_steps: 4,
+                growth: 0.3,
             },
-            max_evaluations: 800,
+            max_iterations: 300,
         }
     }
 }
@@ -156,7 +206,7 @@ impl Default for ScheduleFitOptions {
 /// Diagnostics of a schedule-law fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScheduleFitDiagnostics {
-    /// Objective evaluations of the search.
+    /// Objective evaluations of the search (L-BFGS iterations for the multi-power law).
     pub evaluations: usize,
     /// Points fitted per run.
     pub points: Vec<usize>,
@@ -166,9 +216,9 @@ pub struct ScheduleFitDiagnostics {
     pub block_len: usize,
     /// Profile tolerance τ used.
     pub profile_tolerance: f64,
-    /// What ended at a bound or vanished, in words (empty when nothing did).
+    /// What ended at a bound, vanished or is not determined, in words (empty when nothing).
     pub at_bound: Vec<String>,
-    /// Bootstrap draws whose refit failed (left out).
+    /// Bootstrap draws whose refit failed or did not converge (left out).
     pub draws_failed: usize,
 }
 
@@ -178,6 +228,8 @@ pub struct ScheduleFitDiagnostics {
 pub struct ScheduleFit {
     /// Which law.
     pub form: ScheduleLawForm,
+    /// What the runs shared.
+    pub shared: SharedTerms,
     /// The fitted law of each run, in the order given.
     pub laws: Vec<ScheduleLaw>,
     /// Sum of squared residuals at the optimum.
@@ -194,17 +246,21 @@ pub struct ScheduleFit {
     fitted: Vec<(Tokens, Tokens)>,
 }
 
-/// Per-run data of the objective.
-struct RunData {
+/// Per-group data of the objective (a group shares L0 and A: one run, or all of them).
+struct GroupData {
     y: Vec<f64>,
     ln_s1: Vec<f64>,
-    /// S2 per λ (annealing law).
-    s2: Vec<Vec<f64>>,
-    /// Decay terms per point (multi-power law).
-    terms: Vec<Vec<DecayTerm>>,
+    /// (run index, step) of each point, for the annealing area at any λ.
+    at: Vec<(usize, u64)>,
+    /// Multi-power decay terms of all points, flattened: point i owns
+    /// `offsets[i]..offsets[i + 1]`.
+    offsets: Vec<usize>,
+    weight: Vec<f64>,
+    ln_area: Vec<f64>,
+    ln_lr: Vec<f64>,
 }
 
-/// The projected linear part: per run (L0, A), shared K (C or B), SSE, which were forced to 0.
+/// The projected linear part: per group (L0, A), shared K (C or B), SSE, which were forced to 0.
 #[derive(Debug, Clone)]
 struct Linear {
     l0: Vec<f64>,
@@ -310,316 +366,330 @@ fn solve_linear(ys: &[&[f64]], xs: &[Vec<f64>], zs: &[Vec<f64>]) -> Linear {
     }
 }
 
-/// Bounds of the nonlinear search.
+/// Ranges of the multi-power law's nonlinear parameters (α, C, β, γ), searched in logs.
+const MPL_RANGES: [(f64, f64); 4] = [(1e-3, 5.0), (1e-6, 1e6), (1e-3, 100.0), (1e-4, 5.0)];
+const MPL_NAMES: [&str; 4] = ["alpha", "C", "beta", "gamma"];
+/// The annealing law's exponent range.
 const ALPHA_RANGE: (f64, f64) = (0.01, 3.0);
-const C_RANGE: (f64, f64) = (1e-3, 1e3);
-const BETA_RANGE: (f64, f64) = (0.01, 10.0);
-const GAMMA_RANGE: (f64, f64) = (0.0, 2.0);
+/// log10(1 − λ) searched by the annealing law (λ in [0.9, 1 − 10⁻⁷]; λ = 1 besides).
+const LOG_NU_RANGE: (f64, f64) = (-7.0, -1.0);
+/// Scale of the multi-power objective handed to L-BFGS: SSE / (n · 10⁻⁶), the mean squared
+/// residual in millinats², so its tolerances mean the same on every data set.
+const MPL_COST_UNIT: f64 = 1e-6;
+/// L-BFGS tolerances on that scale: gradient norm and cost change per iteration.
+const MPL_GRAD_TOL: f64 = 1e-7;
+const MPL_COST_TOL: f64 = 1e-11;
 
-/// The nonlinear parameters of one candidate: annealing (α, λ index) or MPL (α, C, β, γ).
+/// The nonlinear parameters of one candidate.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Theta {
-    Annealing {
-        alpha: f64,
-        lambda: usize,
-    },
-    MultiPower {
-        alpha: f64,
-        c: f64,
-        beta: f64,
-        gamma: f64,
-    },
+    /// Tissue et al.: exponent and decay factor.
+    Annealing { alpha: f64, lambda: f64 },
+    /// Luo et al.: (α, C, β, γ).
+    MultiPower { p: [f64; 4] },
 }
 
 struct Problem<'a> {
     form: ScheduleLawForm,
-    runs: Vec<RunData>,
-    lambdas: &'a [f64],
+    groups: Vec<GroupData>,
+    group_of: Vec<usize>,
+    schedules: Vec<&'a Schedule>,
+    lambda_fixed: Option<f64>,
+    max_iterations: u64,
+}
+
+/// One search's result.
+struct Search {
+    best: Theta,
+    lin: Linear,
+    /// Every (θ, SSE) evaluated (annealing law only).
+    visited: Vec<(Theta, f64)>,
+    evaluations: usize,
+    /// The solver's verdict (the annealing search always ends).
+    stop: SolverStop,
+    /// Gradient norm at the end (multi-power law; 0 for the annealing law).
+    grad_norm: f64,
+}
+
+#[inline]
+fn sigmoid(v: f64) -> f64 {
+    1.0 / (1.0 + (-v).exp())
+}
+
+/// v ↦ (α, C, β, γ) and d ln p / dv.
+fn mpl_params(v: &[f64]) -> ([f64; 4], [f64; 4]) {
+    let mut p = [0.0; 4];
+    let mut d = [0.0; 4];
+    for j in 0..4 {
+        let (lo, hi) = (MPL_RANGES[j].0.ln(), MPL_RANGES[j].1.ln());
+        let s = sigmoid(v[j]);
+        p[j] = (lo + (hi - lo) * s).exp();
+        d[j] = (hi - lo) * s * (1.0 - s);
+    }
+    (p, d)
+}
+
+/// (α, C, β, γ) ↦ v (inside the ranges).
+fn mpl_v(p: &[f64; 4]) -> [f64; 4] {
+    let mut v = [0.0; 4];
+    for j in 0..4 {
+        let (lo, hi) = (MPL_RANGES[j].0.ln(), MPL_RANGES[j].1.ln());
+        let f = ((p[j].ln() - lo) / (hi - lo)).clamp(1e-9, 1.0 - 1e-9);
+        v[j] = (f / (1.0 - f)).ln();
+    }
+    v
 }
 
 impl Problem<'_> {
-    /// Evaluates θ on responses `ys` (the data or a bootstrap resample).
-    fn eval(
-        &self,
-        theta: Theta,
-        ys: &[&[f64]],
-        xs: &mut [Vec<f64>],
-        zs: &mut [Vec<f64>],
-    ) -> Linear {
-        for (i, run) in self.runs.iter().enumerate() {
-            let (x, z) = (&mut xs[i], &mut zs[i]);
-            x.clear();
-            z.clear();
+    fn x_col(&self, g: usize, alpha: f64, out: &mut Vec<f64>) {
+        out.clear();
+        out.extend(
+            self.groups[g]
+                .ln_s1
+                .iter()
+                .map(|l| fast_math::exp(-alpha * l)),
+        );
+    }
+
+    fn s2_col(&self, g: usize, lambda: f64, out: &mut Vec<f64>) -> Result<()> {
+        out.clear();
+        for &(r, step) in &self.groups[g].at {
+            out.push(self.schedules[r].annealing_area(step, lambda)?);
+        }
+        Ok(())
+    }
+
+    /// The loss-drop column LD/B of group `g` at (C, β, γ) and, if asked, its derivatives in
+    /// ln C, ln β and ln γ. One branch-free pass over every term of the group (so that it
+    /// vectorises), then sums per point.
+    fn ld_col(&self, g: usize, p: &[f64; 4], out: &mut Vec<f64>, d: Option<&mut [Vec<f64>; 3]>) {
+        let gd = &self.groups[g];
+        let (c, beta, gamma) = (p[1], p[2], p[3]);
+        let m = gd.weight.len();
+        // Per term: w·G, and w·β p Cu/(1 + Cu) and w·β q p for the derivatives.
+        let mut wg = vec![0.0; m];
+        let n = gd.y.len();
+        let span = |i: usize| gd.offsets[i]..gd.offsets[i + 1];
+        out.clear();
+        let Some(d) = d else {
+            for (k, g) in wg.iter_mut().enumerate() {
+                let v = (gd.ln_area[k] - gamma * gd.ln_lr[k]).clamp(-700.0, 700.0);
+                let q = fast_math::ln(1.0 + c * fast_math::exp(v));
+                *g = gd.weight[k] * (1.0 - fast_math::exp((-beta * q).max(-700.0)));
+            }
+            out.extend((0..n).map(|i| wg[span(i)].iter().sum::<f64>()));
+            return;
+        };
+        let mut wc = vec![0.0; m];
+        let mut wb = vec![0.0; m];
+        for k in 0..m {
+            let v = (gd.ln_area[k] - gamma * gd.ln_lr[k]).clamp(-700.0, 700.0);
+            let cu = c * fast_math::exp(v);
+            let q = fast_math::ln(1.0 + cu);
+            let pw = fast_math::exp((-beta * q).max(-700.0));
+            let w = gd.weight[k];
+            wg[k] = w * (1.0 - pw);
+            wc[k] = w * beta * pw * cu / (1.0 + cu);
+            wb[k] = w * beta * q * pw;
+        }
+        out.extend((0..n).map(|i| wg[span(i)].iter().sum::<f64>()));
+        {
+            for v in d.iter_mut() {
+                v.clear();
+            }
+            for i in 0..n {
+                let r = span(i);
+                let dc: f64 = wc[r.clone()].iter().sum();
+                let db: f64 = wb[r.clone()].iter().sum();
+                // dG/d ln γ = dG/d ln C · (−γ ln η).
+                let dg: f64 = -gamma
+                    * wc[r.clone()]
+                        .iter()
+                        .zip(&gd.ln_lr[r])
+                        .map(|(a, l)| a * l)
+                        .sum::<f64>();
+                d[0].push(dc);
+                d[1].push(db);
+                d[2].push(dg);
+            }
+        }
+    }
+
+    fn solve(&self, ys: &[Vec<f64>], xs: &[Vec<f64>], zs: &[Vec<f64>]) -> Linear {
+        let yr: Vec<&[f64]> = ys.iter().map(|y| y.as_slice()).collect();
+        solve_linear(&yr, xs, zs)
+    }
+
+    /// The projected fit at θ (no gradient).
+    fn eval(&self, theta: Theta, ys: &[Vec<f64>]) -> Result<Linear> {
+        let ng = self.groups.len();
+        let mut xs = vec![Vec::new(); ng];
+        let mut zs = vec![Vec::new(); ng];
+        for g in 0..ng {
             match theta {
                 Theta::Annealing { alpha, lambda } => {
-                    x.extend(run.ln_s1.iter().map(|l| (-alpha * l).exp()));
-                    z.extend_from_slice(&run.s2[lambda]);
+                    self.x_col(g, alpha, &mut xs[g]);
+                    self.s2_col(g, lambda, &mut zs[g])?;
                 }
-                Theta::MultiPower {
-                    alpha,
-                    c,
-                    beta,
-                    gamma,
-                } => {
-                    x.extend(run.ln_s1.iter().map(|l| (-alpha * l).exp()));
-                    z.extend(run.terms.iter().map(|ts| {
-                        ts.iter()
-                            .map(|d| d.weight * g_term(d, c, beta, gamma))
-                            .sum::<f64>()
-                    }));
+                Theta::MultiPower { p } => {
+                    self.x_col(g, p[0], &mut xs[g]);
+                    self.ld_col(g, &p, &mut zs[g], None);
                 }
             }
         }
-        solve_linear(ys, xs, zs)
+        Ok(self.solve(ys, &xs, &zs))
+    }
+
+    /// The multi-power projected SSE at `p` and its gradient in (ln α, ln C, ln β, ln γ).
+    fn mpl_sse_grad(&self, p: &[f64; 4], ys: &[Vec<f64>], grad: &mut [f64; 4]) -> f64 {
+        let ng = self.groups.len();
+        let mut xs = vec![Vec::new(); ng];
+        let mut zs = vec![Vec::new(); ng];
+        let mut dzs: Vec<[Vec<f64>; 3]> = (0..ng).map(|_| Default::default()).collect();
+        for g in 0..ng {
+            self.x_col(g, p[0], &mut xs[g]);
+            self.ld_col(g, p, &mut zs[g], Some(&mut dzs[g]));
+        }
+        let lin = self.solve(ys, &xs, &zs);
+        *grad = [0.0; 4];
+        for g in 0..ng {
+            let (l0, a, k) = (lin.l0[g], lin.a[g], lin.k);
+            for i in 0..ys[g].len() {
+                let e = ys[g][i] - (l0 + a * xs[g][i] - k * zs[g][i]);
+                let dx = -p[0] * self.groups[g].ln_s1[i] * xs[g][i];
+                grad[0] -= 2.0 * e * a * dx;
+                for j in 0..3 {
+                    grad[j + 1] += 2.0 * e * k * dzs[g][j][i];
+                }
+            }
+        }
+        lin.sse
     }
 
     fn laws(&self, theta: Theta, lin: &Linear) -> Result<Vec<ScheduleLaw>> {
-        (0..self.runs.len())
-            .map(|i| {
+        self.group_of
+            .iter()
+            .map(|&g| {
                 Ok(match theta {
                     Theta::Annealing { alpha, lambda } => ScheduleLaw::Annealing(
-                        AnnealingLaw::new(lin.l0[i], lin.a[i], alpha, lin.k, self.lambdas[lambda])?,
+                        AnnealingLaw::new(lin.l0[g], lin.a[g], alpha, lin.k, lambda)?,
                     ),
-                    Theta::MultiPower {
-                        alpha,
-                        c,
-                        beta,
-                        gamma,
-                    } => ScheduleLaw::MultiPower(MultiPowerLaw::new(
-                        lin.l0[i], lin.a[i], alpha, lin.k, c, beta, gamma,
+                    Theta::MultiPower { p } => ScheduleLaw::MultiPower(MultiPowerLaw::new(
+                        lin.l0[g], lin.a[g], p[0], lin.k, p[1], p[2], p[3],
                     )?),
                 })
             })
             .collect()
     }
-}
 
-/// One search's result: best θ, its linear part, every evaluation (θ, SSE), evaluations
-/// used, whether the budget ran out.
-struct Search {
-    best: Theta,
-    lin: Linear,
-    visited: Vec<(Theta, f64)>,
-    evaluations: usize,
-    exhausted: bool,
-}
-
-fn mpl_from(v: &[f64; 4]) -> Option<Theta> {
-    let (alpha, c, beta, gamma) = (v[0].exp(), v[1].exp(), v[2].exp(), v[3]);
-    let inside = |x: f64, r: (f64, f64)| x >= r.0 && x <= r.1;
-    if inside(alpha, ALPHA_RANGE)
-        && inside(c, C_RANGE)
-        && inside(beta, BETA_RANGE)
-        && inside(gamma, GAMMA_RANGE)
-    {
-        Some(Theta::MultiPower {
-            alpha,
-            c,
-            beta,
-            gamma,
-        })
-    } else {
-        None
-    }
-}
-
-fn mpl_vec(t: Theta) -> [f64; 4] {
-    match t {
-        Theta::MultiPower {
-            alpha,
-            c,
-            beta,
-            gamma,
-        } => [alpha.ln(), c.ln(), beta.ln(), gamma],
-        Theta::Annealing { alpha, .. } => [alpha.ln(), 0.0, 0.0, 0.0],
-    }
-}
-
-/// Nelder–Mead (Nelder & Mead 1965, standard coefficients) on the MPL's 4 nonlinear
-/// parameters; infeasible points cost +∞. Records every evaluation.
-fn nelder_mead(
-    f: &mut dyn FnMut(&[f64; 4]) -> f64,
-    start: [f64; 4],
-    step: f64,
-    max_evals: usize,
-) -> ([f64; 4], f64, usize, bool) {
-    let mut simplex: Vec<([f64; 4], f64)> = Vec::with_capacity(5);
-    let mut evals = 0usize;
-    let mut eval = |x: &[f64; 4], evals: &mut usize| {
-        *evals += 1;
-        f(x)
-    };
-    let f0 = eval(&start, &mut evals);
-    simplex.push((start, f0));
-    for i in 0..4 {
-        let mut x = start;
-        x[i] += step;
-        let fx = eval(&x, &mut evals);
-        simplex.push((x, fx));
-    }
-    let mut exhausted = false;
-    loop {
-        simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-        let (fb, fw) = (simplex[0].1, simplex[4].1);
-        let size = simplex[1..]
-            .iter()
-            .map(|(x, _)| {
-                x.iter()
-                    .zip(&simplex[0].0)
-                    .map(|(a, b)| (a - b).abs())
-                    .fold(0.0, f64::max)
-            })
-            .fold(0.0, f64::max);
-        if (fw - fb).abs() <= 1e-12 * fb.abs().max(1e-300) && size < 1e-6 || size < 1e-9 {
-            break;
-        }
-        if evals >= max_evals {
-            exhausted = true;
-            break;
-        }
-        let mut centroid = [0.0; 4];
-        for (x, _) in &simplex[..4] {
-            for k in 0..4 {
-                centroid[k] += x[k] / 4.0;
-            }
-        }
-        let worst = simplex[4].0;
-        let along = |t: f64| -> [f64; 4] {
-            let mut p = [0.0; 4];
-            for k in 0..4 {
-                p[k] = centroid[k] + t * (worst[k] - centroid[k]);
-            }
-            p
-        };
-        let xr = along(-1.0);
-        let fr = eval(&xr, &mut evals);
-        if fr < simplex[0].1 {
-            let xe = along(-2.0);
-            let fe = eval(&xe, &mut evals);
-            simplex[4] = if fe < fr { (xe, fe) } else { (xr, fr) };
-        } else if fr < simplex[3].1 {
-            simplex[4] = (xr, fr);
-        } else {
-            let (xc, fc) = if fr < simplex[4].1 {
-                let x = along(-0.5);
-                let fx = eval(&x, &mut evals);
-                (x, fx)
-            } else {
-                let x = along(0.5);
-                let fx = eval(&x, &mut evals);
-                (x, fx)
-            };
-            if fc < simplex[4].1.min(fr) {
-                simplex[4] = (xc, fc);
-            } else {
-                let best = simplex[0].0;
-                for item in simplex.iter_mut().skip(1) {
-                    let mut x = [0.0; 4];
-                    for k in 0..4 {
-                        x[k] = best[k] + 0.5 * (item.0[k] - best[k]);
-                    }
-                    let fx = eval(&x, &mut evals);
-                    *item = (x, fx);
-                }
-            }
-        }
-    }
-    simplex.sort_by(|a, b| a.1.total_cmp(&b.1));
-    (simplex[0].0, simplex[0].1, evals, exhausted)
-}
-
-impl Problem<'_> {
-    fn search(&self, ys: &[&[f64]], warm: Option<Theta>, max_evals: usize) -> Option<Search> {
-        let r = self.runs.len();
-        let mut xs = vec![Vec::new(); r];
-        let mut zs = vec![Vec::new(); r];
-        let mut visited: Vec<(Theta, f64)> = Vec::new();
-        let mut evaluations = 0usize;
-        let mut exhausted = false;
+    fn search(&self, ys: &[Vec<f64>], warm: Option<Theta>) -> Option<Search> {
         match self.form {
-            ScheduleLawForm::Annealing => {
-                let (lo, hi) = (ALPHA_RANGE.0.ln(), ALPHA_RANGE.1.ln());
-                // A warm start (bootstrap refits) searches the neighbouring λ and a bracket
-                // of ±0.5 in ln α around the start; a cold one the whole grid.
-                let (lambda_set, grid): (Vec<usize>, usize) = match warm {
-                    Some(Theta::Annealing { lambda, .. }) => (
-                        (lambda.saturating_sub(1)..=(lambda + 1).min(self.lambdas.len() - 1))
-                            .collect(),
-                        0,
-                    ),
-                    _ => ((0..self.lambdas.len()).collect(), 48),
-                };
-                for li in lambda_set {
-                    let mut cost = |t: f64, visited: &mut Vec<(Theta, f64)>| {
-                        let th = Theta::Annealing {
-                            alpha: t.exp(),
-                            lambda: li,
-                        };
-                        let s = self.eval(th, ys, &mut xs, &mut zs).sse;
-                        visited.push((th, s));
-                        s
-                    };
-                    let (a, b) = match warm {
-                        Some(Theta::Annealing { alpha, .. }) if grid == 0 => {
-                            ((alpha.ln() - 0.5).max(lo), (alpha.ln() + 0.5).min(hi))
-                        }
-                        _ => {
-                            let step = (hi - lo) / (grid - 1) as f64;
-                            let mut best = (0usize, f64::INFINITY);
-                            for i in 0..grid {
-                                let s = cost(lo + step * i as f64, &mut visited);
-                                if s < best.1 {
-                                    best = (i, s);
-                                }
+            ScheduleLawForm::Annealing => self.annealing_search(ys, warm),
+            ScheduleLawForm::MultiPower => self.mpl_search(ys, warm),
+        }
+    }
+
+    /// For a fixed λ: the best ln α (a grid and golden sections, or golden sections around
+    /// a warm start), recording every evaluation.
+    fn annealing_at(
+        &self,
+        lambda: f64,
+        ys: &[Vec<f64>],
+        warm_alpha: Option<f64>,
+        visited: &mut Vec<(Theta, f64)>,
+    ) -> f64 {
+        let ng = self.groups.len();
+        let mut zs = vec![Vec::new(); ng];
+        for (g, z) in zs.iter_mut().enumerate() {
+            if self.s2_col(g, lambda, z).is_err() {
+                return f64::INFINITY;
+            }
+        }
+        let mut xs = vec![Vec::new(); ng];
+        let mut cost = |t: f64, visited: &mut Vec<(Theta, f64)>| {
+            let alpha = t.exp();
+            for (g, x) in xs.iter_mut().enumerate() {
+                self.x_col(g, alpha, x);
+            }
+            let s = self.solve(ys, &xs, &zs).sse;
+            let s = if s.is_finite() { s } else { f64::INFINITY };
+            visited.push((Theta::Annealing { alpha, lambda }, s));
+            s
+        };
+        let (lo, hi) = (ALPHA_RANGE.0.ln(), ALPHA_RANGE.1.ln());
+        let (a, b) = match warm_alpha {
+            Some(alpha) => ((alpha.ln() - 0.5).max(lo), (alpha.ln() + 0.5).min(hi)),
+            None => {
+                let grid = 48;
+                let step = (hi - lo) / (grid - 1) as f64;
+                let mut best = (0usize, f64::INFINITY);
+                for i in 0..grid {
+                    let s = cost(lo + step * i as f64, visited);
+                    if s < best.1 {
+                        best = (i, s);
+                    }
+                }
+                (
+                    lo + step * best.0.saturating_sub(1) as f64,
+                    lo + step * (best.0 + 1).min(grid - 1) as f64,
+                )
+            }
+        };
+        crate::golden::golden_section(|t| cost(t, visited), a, b, 1e-7, 60).1
+    }
+
+    fn annealing_search(&self, ys: &[Vec<f64>], warm: Option<Theta>) -> Option<Search> {
+        let mut visited: Vec<(Theta, f64)> = Vec::new();
+        let warm = match warm {
+            Some(Theta::Annealing { alpha, lambda }) => Some((alpha, lambda)),
+            _ => None,
+        };
+        let warm_alpha = warm.map(|w| w.0);
+        let lam = |u: f64| 1.0 - 10f64.powf(u);
+        match self.lambda_fixed {
+            Some(l) => {
+                self.annealing_at(l, ys, warm_alpha, &mut visited);
+            }
+            None => {
+                // λ = 1 (no forgetting), then log10(1 − λ) on a grid or around the warm start.
+                let at_one = self.annealing_at(1.0, ys, warm_alpha, &mut visited);
+                let (a, b) = match warm {
+                    Some((_, l)) if l < 1.0 => {
+                        let u = (1.0 - l).log10();
+                        ((u - 0.5).max(LOG_NU_RANGE.0), (u + 0.5).min(LOG_NU_RANGE.1))
+                    }
+                    Some(_) => (LOG_NU_RANGE.0, LOG_NU_RANGE.0 + 0.5),
+                    None => {
+                        let n = 13;
+                        let step = (LOG_NU_RANGE.1 - LOG_NU_RANGE.0) / (n - 1) as f64;
+                        let mut best = (0usize, f64::INFINITY);
+                        for i in 0..n {
+                            let u = LOG_NU_RANGE.0 + step * i as f64;
+                            let s = self.annealing_at(lam(u), ys, None, &mut visited);
+                            if s < best.1 {
+                                best = (i, s);
                             }
+                        }
+                        let u = LOG_NU_RANGE.0 + step * best.0 as f64;
+                        if best.1 >= at_one && best.0 == 0 {
+                            (u, u) // the limit is best and the grid falls towards it
+                        } else {
                             (
-                                lo + step * best.0.saturating_sub(1) as f64,
-                                lo + step * (best.0 + 1).min(grid - 1) as f64,
+                                (u - step).max(LOG_NU_RANGE.0),
+                                (u + step).min(LOG_NU_RANGE.1),
                             )
                         }
-                    };
-                    // Golden section in ln α.
-                    crate::golden::golden_section(|t| cost(t, &mut visited), a, b, 1e-7, 60);
-                }
-                evaluations = visited.len();
-            }
-            ScheduleLawForm::MultiPower => {
-                let mut f = |v: &[f64; 4]| -> f64 {
-                    match mpl_from(v) {
-                        Some(th) => {
-                            let s = self.eval(th, ys, &mut xs, &mut zs).sse;
-                            visited.push((th, s));
-                            s
-                        }
-                        None => f64::INFINITY,
                     }
                 };
-                let starts: Vec<[f64; 4]> = match warm {
-                    Some(t) => vec![mpl_vec(t)],
-                    None => {
-                        let mut screened = Vec::new();
-                        for alpha in [0.2f64, 0.5, 1.0] {
-                            for c in [0.3f64, 2.0, 10.0] {
-                                for beta in [0.3f64, 0.6, 1.2] {
-                                    for gamma in [0.3, 0.6] {
-                                        let v = [alpha.ln(), c.ln(), beta.ln(), gamma];
-                                        let s = f(&v);
-                                        screened.push((v, s));
-                                    }
-                                }
-                            }
-                        }
-                        screened.sort_by(|a, b| a.1.total_cmp(&b.1));
-                        screened.into_iter().take(2).map(|(v, _)| v).collect()
-                    }
-                };
-                let step = if warm.is_some() { 0.1 } else { 0.3 };
-                for s in starts {
-                    let (_, _, used, ex) = nelder_mead(&mut f, s, step, max_evals);
-                    evaluations += used;
-                    exhausted |= ex;
+                if b > a {
+                    crate::golden::golden_section(
+                        |u| self.annealing_at(lam(u), ys, warm_alpha, &mut visited),
+                        a,
+                        b,
+                        1e-3,
+                        40,
+                    );
                 }
-                evaluations = evaluations.max(visited.len());
             }
         }
         let (best, _) = visited
@@ -627,14 +697,140 @@ impl Problem<'_> {
             .filter(|(_, s)| s.is_finite())
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .copied()?;
-        let lin = self.eval(best, ys, &mut xs, &mut zs);
+        let lin = self.eval(best, ys).ok()?;
         Some(Search {
             best,
             lin,
+            evaluations: visited.len(),
             visited,
-            evaluations,
-            exhausted,
+            stop: SolverStop::Converged,
+            grad_norm: 0.0,
         })
+    }
+
+    fn mpl_search(&self, ys: &[Vec<f64>], warm: Option<Theta>) -> Option<Search> {
+        let n: usize = ys.iter().map(|y| y.len()).sum();
+        let objective = MplObjective {
+            problem: self,
+            ys,
+            scale: 1.0 / (n as f64 * MPL_COST_UNIT),
+        };
+        let starts: Vec<[f64; 4]> = match warm {
+            Some(Theta::MultiPower { p }) => vec![mpl_v(&p)],
+            _ => {
+                let mut grid = Vec::with_capacity(36);
+                for alpha in [0.3, 0.6] {
+                    for c in [0.1, 1.0, 10.0] {
+                        for beta in [0.25, 0.5, 1.0] {
+                            for gamma in [0.5, 1.0] {
+                                grid.push([alpha, c, beta, gamma]);
+                            }
+                        }
+                    }
+                }
+                let mut screened: Vec<([f64; 4], f64)> = grid
+                    .par_iter()
+                    .map(|p| {
+                        let v = mpl_v(p);
+                        (v, objective.cost(&v))
+                    })
+                    .collect();
+                screened.sort_by(|a, b| a.1.total_cmp(&b.1));
+                screened.into_iter().take(3).map(|(v, _)| v).collect()
+            }
+        };
+        let options = SolverOptions {
+            max_iters: if warm.is_some() {
+                (self.max_iterations / 2).max(1)
+            } else {
+                self.max_iterations
+            },
+            grad_tol: MPL_GRAD_TOL,
+            cost_tol: MPL_COST_TOL,
+            memory: 10,
+        };
+        let results: Vec<_> = starts
+            .par_iter()
+            .map(|v| minimize(&objective, v, &options))
+            .collect();
+        let evaluations = results.iter().map(|r| r.iterations as usize).sum();
+        let best = results
+            .into_iter()
+            .filter(|r| r.cost.is_finite() && r.stop != SolverStop::Failed)
+            .min_by(|a, b| a.cost.total_cmp(&b.cost))?;
+        let (p, _) = mpl_params(&best.x);
+        let theta = Theta::MultiPower { p };
+        let lin = self.eval(theta, ys).ok()?;
+        // A line search that fails at a gradient this small has reached rounding.
+        let stop = match best.stop {
+            SolverStop::Stalled if best.grad_norm <= 1e3 * MPL_GRAD_TOL => SolverStop::Converged,
+            s => s,
+        };
+        Some(Search {
+            best: theta,
+            lin,
+            visited: Vec::new(),
+            evaluations,
+            stop,
+            grad_norm: best.grad_norm,
+        })
+    }
+
+    /// Whether the multi-power objective is numerically flat at `p`: the smallest
+    /// eigenvalue of its Hessian in the log parameters (central differences of the analytic
+    /// gradient) below 10⁻⁸ of the largest.
+    fn mpl_flat(&self, p: &[f64; 4], ys: &[Vec<f64>]) -> bool {
+        let h: f64 = 1e-4;
+        let mut hess = nalgebra::Matrix4::<f64>::zeros();
+        for j in 0..4 {
+            let mut gp = [0.0; 4];
+            let mut gm = [0.0; 4];
+            let mut pp = *p;
+            let mut pm = *p;
+            pp[j] *= h.exp();
+            pm[j] *= (-h).exp();
+            self.mpl_sse_grad(&pp, ys, &mut gp);
+            self.mpl_sse_grad(&pm, ys, &mut gm);
+            for i in 0..4 {
+                hess[(i, j)] = (gp[i] - gm[i]) / (2.0 * h);
+            }
+        }
+        let sym = (hess + hess.transpose()) * 0.5;
+        let eig = sym.symmetric_eigenvalues();
+        let max = eig.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let min = eig.iter().copied().fold(f64::INFINITY, f64::min);
+        !(max > 0.0 && min > 1e-8 * max)
+    }
+}
+
+/// The multi-power objective in the bounded parametrisation, for L-BFGS.
+struct MplObjective<'a, 'b> {
+    problem: &'a Problem<'b>,
+    ys: &'a [Vec<f64>],
+    scale: f64,
+}
+
+impl Objective for MplObjective<'_, '_> {
+    fn dim(&self) -> usize {
+        4
+    }
+
+    fn cost_grad(&self, v: &[f64], grad: &mut [f64]) -> f64 {
+        let (p, d) = mpl_params(v);
+        let mut g = [0.0; 4];
+        let sse = self.problem.mpl_sse_grad(&p, self.ys, &mut g);
+        for j in 0..4 {
+            grad[j] = g[j] * d[j] * self.scale;
+        }
+        sse * self.scale
+    }
+
+    fn cost(&self, v: &[f64]) -> f64 {
+        let (p, _) = mpl_params(v);
+        match self.problem.eval(Theta::MultiPower { p }, self.ys) {
+            Ok(lin) if lin.sse.is_finite() => lin.sse * self.scale,
+            _ => f64::INFINITY,
+        }
     }
 }
 
@@ -656,12 +852,21 @@ fn block_len_ar1(e: &[f64]) -> usize {
     (b.ceil() as usize).clamp(1, cap)
 }
 
-/// Fits `form` to `runs` (one or several, sharing everything but L0 and A).
+/// Fits `form` to `runs` (one or several; what they share is
+/// [`ScheduleFitOptions::shared`]).
 ///
 /// # Errors
 /// No runs, fewer than 6 points in a run's window ([`Error::InsufficientData`]); a bad
-/// option ([`Error::InvalidValue`]); a search in which every candidate failed
+/// option ([`Error::InvalidValue`]); [`SharedTerms::All`] over runs whose parameter
+/// counts differ ([`Error::NotApplicable`]); a search in which every candidate failed
 /// ([`Error::NonIdentifiable`]).
+///
+/// # Examples
+/// ```
+/// use isoflop::fit::schedule_law::{fit_schedule_law, ScheduleFitOptions, ScheduleLawForm};
+/// // No runs: a typed error, not an empty fit.
+/// assert!(fit_schedule_law(&[], ScheduleLawForm::MultiPower, &ScheduleFitOptions::default()).is_err());
+/// ```
 pub fn fit_schedule_law(
     runs: &[ObservedRun],
     form: ScheduleLawForm,
@@ -673,27 +878,39 @@ pub fn fit_schedule_law(
             reason: "no runs given; at least one curve with its schedule is required".into(),
         });
     }
-    if options.lambdas.is_empty() {
-        return Err(Error::InvalidValue {
-            what: "list of annealing decay factors lambda",
-            value: 0.0,
-            allowed: "must hold at least one value in (0, 1)",
-        });
-    }
-    for &l in &options.lambdas {
-        check::open_unit("annealing decay factor lambda", l)?;
+    if let Some(l) = options.lambda {
+        Schedule::check_lambda(l)?;
     }
     if let Some(t) = options.profile_tolerance {
         check::positive("profile tolerance", t)?;
     }
-    if options.max_evaluations < 10 {
+    if options.max_iterations == 0 {
         return Err(Error::InvalidValue {
-            what: "Nelder-Mead evaluation budget",
-            value: options.max_evaluations as f64,
-            allowed: "must be at least 10",
+            what: "L-BFGS iteration budget of the multi-power search",
+            value: 0.0,
+            allowed: "must be at least 1",
         });
     }
-    let mut data = Vec::with_capacity(runs.len());
+    if options.shared == SharedTerms::All {
+        let n0 = runs[0].curve.params();
+        if let Some(o) = runs
+            .iter()
+            .find(|o| (o.curve.params().get() / n0.get() - 1.0).abs() > 1e-9)
+        {
+            return Err(Error::NotApplicable {
+                what: format!(
+                    "sharing every parameter between {} ({}) and {} ({})",
+                    runs[0].curve.model(),
+                    n0,
+                    o.curve.model(),
+                    o.curve.params()
+                ),
+                reason: "SharedTerms::All is one model under several schedules; runs of different sizes need SharedTerms::AllButLevel".into(),
+            });
+        }
+    }
+    // Points per run, in the window and after warmup.
+    let mut per_run: Vec<Vec<(u64, f64)>> = Vec::with_capacity(runs.len());
     let mut fitted = Vec::with_capacity(runs.len());
     for run in runs {
         let s = &run.schedule;
@@ -718,70 +935,83 @@ pub fn fit_schedule_law(
             });
         }
         fitted.push((pts[0].2, pts[pts.len() - 1].2));
-        let mut rd = RunData {
-            y: pts.iter().map(|p| p.1).collect(),
-            ln_s1: Vec::with_capacity(pts.len()),
-            s2: Vec::new(),
-            terms: Vec::new(),
-        };
-        for p in &pts {
-            rd.ln_s1.push(s.lr_sum(p.0)?.ln());
-        }
-        match form {
-            ScheduleLawForm::Annealing => {
-                for &l in &options.lambdas {
-                    rd.s2.push(
-                        pts.iter()
-                            .map(|p| s.annealing_area(p.0, l))
-                            .collect::<Result<_>>()?,
-                    );
+        per_run.push(pts.iter().map(|p| (p.0, p.1)).collect());
+    }
+    let r = runs.len();
+    let group_of: Vec<usize> = match options.shared {
+        SharedTerms::All => vec![0; r],
+        SharedTerms::AllButLevel => (0..r).collect(),
+    };
+    let ng = group_of.iter().max().map_or(0, |g| g + 1);
+    let mut groups: Vec<GroupData> = (0..ng)
+        .map(|_| GroupData {
+            y: Vec::new(),
+            ln_s1: Vec::new(),
+            at: Vec::new(),
+            offsets: vec![0],
+            weight: Vec::new(),
+            ln_area: Vec::new(),
+            ln_lr: Vec::new(),
+        })
+        .collect();
+    let mut terms = Vec::new();
+    for (i, pts) in per_run.iter().enumerate() {
+        let s = &runs[i].schedule;
+        let gd = &mut groups[group_of[i]];
+        for &(step, loss) in pts {
+            gd.y.push(loss);
+            gd.ln_s1.push(s.lr_sum(step)?.ln());
+            gd.at.push((i, step));
+            if form == ScheduleLawForm::MultiPower {
+                s.decay_terms(step, options.resolution, &mut terms)?;
+                for t in &terms {
+                    if t.weight != 0.0 && t.ln_area.is_finite() && t.ln_lr.is_finite() {
+                        gd.weight.push(t.weight);
+                        gd.ln_area.push(t.ln_area);
+                        gd.ln_lr.push(t.ln_lr);
+                    }
                 }
-            }
-            ScheduleLawForm::MultiPower => {
-                for p in &pts {
-                    let mut t = Vec::new();
-                    s.decay_terms(p.0, options.resolution, &mut t)?;
-                    rd.terms.push(t);
-                }
+                gd.offsets.push(gd.weight.len());
             }
         }
-        data.push(rd);
     }
     let problem = Problem {
         form,
-        runs: data,
-        lambdas: &options.lambdas,
+        groups,
+        group_of: group_of.clone(),
+        schedules: runs.iter().map(|o| &o.schedule).collect(),
+        lambda_fixed: options.lambda,
+        max_iterations: options.max_iterations,
     };
-    let ys: Vec<&[f64]> = problem.runs.iter().map(|r| r.y.as_slice()).collect();
-    let search = problem
-        .search(&ys, None, options.max_evaluations)
-        .ok_or_else(|| {
-            Error::NonIdentifiable(format!(
-                "every candidate of the {} search gave a non-finite objective",
-                form.id()
-            ))
-        })?;
+    let ys: Vec<Vec<f64>> = problem.groups.iter().map(|g| g.y.clone()).collect();
+    let search = problem.search(&ys, None).ok_or_else(|| {
+        Error::NonIdentifiable(format!(
+            "every candidate of the {} search gave a non-finite objective",
+            form.id()
+        ))
+    })?;
     let laws = problem.laws(search.best, &search.lin)?;
 
-    // Residuals, noise, block length, tolerance.
-    let r = runs.len();
+    // Residuals per run (a group holds its runs' points in order).
     let mut fitted_y: Vec<Vec<f64>> = Vec::with_capacity(r);
     let mut resid: Vec<Vec<f64>> = Vec::with_capacity(r);
     {
-        let mut xs = vec![Vec::new(); r];
-        let mut zs = vec![Vec::new(); r];
-        let lin = problem.eval(search.best, &ys, &mut xs, &mut zs);
-        for i in 0..r {
-            let f: Vec<f64> = xs[i]
+        let mut offset = vec![0usize; ng];
+        for (i, pts) in per_run.iter().enumerate() {
+            let g = group_of[i];
+            let law = &laws[i];
+            let s = &runs[i].schedule;
+            let f: Vec<f64> = pts
                 .iter()
-                .zip(&zs[i])
-                .map(|(x, z)| lin.l0[i] + lin.a[i] * x - lin.k * z)
-                .collect();
-            resid.push(ys[i].iter().zip(&f).map(|(y, f)| y - f).collect());
+                .map(|&(step, _)| law.loss(s, step))
+                .collect::<Result<_>>()?;
+            let obs = &ys[g][offset[g]..offset[g] + pts.len()];
+            offset[g] += pts.len();
+            resid.push(obs.iter().zip(&f).map(|(y, f)| y - f).collect());
             fitted_y.push(f);
         }
     }
-    let points: Vec<usize> = ys.iter().map(|y| y.len()).collect();
+    let points: Vec<usize> = per_run.iter().map(|p| p.len()).collect();
     let residual_rms: Vec<f64> = resid
         .iter()
         .map(|e| (e.iter().map(|x| x * x).sum::<f64>() / e.len() as f64).sqrt())
@@ -810,32 +1040,50 @@ pub fn fit_schedule_law(
         .filter(|(_, s)| *s <= limit)
         .map(|(t, _)| *t)
         .collect();
+    candidates.push(search.best);
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-    let perturbed: Vec<Theta> = (0..400)
+    let perturbations = match form {
+        ScheduleLawForm::Annealing => 400,
+        ScheduleLawForm::MultiPower => 32,
+    };
+    let perturbed: Vec<Theta> = (0..perturbations)
         .map(|_| match search.best {
-            Theta::Annealing { alpha, .. } => Theta::Annealing {
-                alpha: (alpha.ln() + rng.random_range(-1.0..1.0)).exp(),
-                lambda: rng.random_range(0..options.lambdas.len()),
+            Theta::Annealing { alpha, lambda } => Theta::Annealing {
+                alpha: (alpha.ln() + rng.random_range(-1.0..1.0))
+                    .exp()
+                    .clamp(ALPHA_RANGE.0, ALPHA_RANGE.1),
+                lambda: match options.lambda {
+                    Some(l) => l,
+                    None => {
+                        let u = if lambda < 1.0 {
+                            (1.0 - lambda).log10()
+                        } else {
+                            LOG_NU_RANGE.0 - 0.5
+                        };
+                        let u = u + rng.random_range(-1.0..1.0);
+                        if u < LOG_NU_RANGE.0 {
+                            1.0
+                        } else {
+                            1.0 - 10f64.powf(u.min(LOG_NU_RANGE.1))
+                        }
+                    }
+                },
             },
-            Theta::MultiPower {
-                alpha,
-                c,
-                beta,
-                gamma,
-            } => Theta::MultiPower {
-                alpha: (alpha.ln() + rng.random_range(-1.0..1.0)).exp(),
-                c: (c.ln() + rng.random_range(-1.0..1.0)).exp(),
-                beta: (beta.ln() + rng.random_range(-1.0..1.0)).exp(),
-                gamma: (gamma + rng.random_range(-0.5..0.5)).max(0.0),
-            },
+            Theta::MultiPower { p } => {
+                let mut q = p;
+                for (j, v) in q.iter_mut().enumerate() {
+                    *v = (v.ln() + rng.random_range(-1.0..1.0))
+                        .exp()
+                        .clamp(MPL_RANGES[j].0, MPL_RANGES[j].1);
+                }
+                Theta::MultiPower { p: q }
+            }
         })
         .collect();
     let perturbed_ok: Vec<Theta> = perturbed
         .par_iter()
         .filter_map(|&t| {
-            let mut xs = vec![Vec::new(); r];
-            let mut zs = vec![Vec::new(); r];
-            let s = problem.eval(t, &ys, &mut xs, &mut zs).sse;
+            let s = problem.eval(t, &ys).ok()?.sse;
             (s <= limit).then_some(t)
         })
         .collect();
@@ -844,11 +1092,8 @@ pub fn fit_schedule_law(
     let stride = candidates.len().div_ceil(300).max(1);
     let mut profile = Vec::new();
     let mut profile_thetas = Vec::new();
-    {
-        let mut xs = vec![Vec::new(); r];
-        let mut zs = vec![Vec::new(); r];
-        for t in candidates.iter().step_by(stride) {
-            let lin = problem.eval(*t, &ys, &mut xs, &mut zs);
+    for t in candidates.iter().step_by(stride) {
+        if let Ok(lin) = problem.eval(*t, &ys) {
             if let Ok(l) = problem.laws(*t, &lin) {
                 profile.push(l);
                 profile_thetas.push(*t);
@@ -858,78 +1103,84 @@ pub fn fit_schedule_law(
 
     // Status.
     let mut at_bound = Vec::new();
-    let near = |x: f64, b: f64| (x / b - 1.0).abs() < 1e-3 || (x - b).abs() < 1e-9;
+    let near = |x: f64, b: f64| (x / b - 1.0).abs() < 1e-3;
     match search.best {
         Theta::Annealing { alpha, lambda } => {
             if near(alpha, ALPHA_RANGE.0) || near(alpha, ALPHA_RANGE.1) {
                 at_bound.push(format!("alpha = {alpha:.4} at the edge of [0.01, 3]"));
             }
-            if options.lambdas.len() > 1 && (lambda == 0 || lambda == options.lambdas.len() - 1) {
+            if options.lambda.is_none() && lambda < 1.0 && (1.0 - lambda) > 0.099 {
                 at_bound.push(format!(
-                    "lambda = {} at the edge of the grid searched",
-                    options.lambdas[lambda]
+                    "lambda = {lambda:.4} at the lower edge 0.9 (a momentum that forgets within ten steps)"
                 ));
             }
         }
-        Theta::MultiPower {
-            alpha,
-            c,
-            beta,
-            gamma,
-        } => {
-            for (name, v, rg) in [
-                ("alpha", alpha, ALPHA_RANGE),
-                ("C", c, C_RANGE),
-                ("beta", beta, BETA_RANGE),
-                ("gamma", gamma, GAMMA_RANGE),
-            ] {
-                if near(v, rg.0) || near(v, rg.1) || (rg.0 == 0.0 && v < 1e-6) {
+        Theta::MultiPower { p } => {
+            for j in 0..4 {
+                let (lo, hi) = MPL_RANGES[j];
+                let f = (p[j].ln() - lo.ln()) / (hi.ln() - lo.ln());
+                if !(1e-4..=1.0 - 1e-4).contains(&f) {
                     at_bound.push(format!(
-                        "{name} = {v:.4} at the edge of [{}, {}]",
-                        rg.0, rg.1
+                        "{} = {:.4e} at the edge of [{lo:e}, {hi:e}]",
+                        MPL_NAMES[j], p[j]
                     ));
                 }
             }
         }
     }
-    for (i, z) in search.lin.a_zero.iter().enumerate() {
-        if *z {
+    for (g, (&z, &a)) in search.lin.a_zero.iter().zip(&search.lin.a).enumerate() {
+        if z || a == 0.0 {
+            let who: Vec<&str> = (0..r)
+                .filter(|&i| group_of[i] == g)
+                .map(|i| runs[i].curve.model())
+                .collect();
             at_bound.push(format!(
                 "A = 0 for {} (the power term vanished)",
-                runs[i].curve.model()
+                who.join(", ")
             ));
         }
     }
-    if search.lin.k_zero {
+    if search.lin.k_zero || search.lin.k == 0.0 {
         at_bound.push("the annealing term vanished (C or B = 0)".into());
     }
-    let flat = profile_thetas.iter().any(|t| match *t {
-        Theta::Annealing { alpha, .. } => {
-            alpha <= ALPHA_RANGE.0 * 1.05 || alpha >= ALPHA_RANGE.1 / 1.05
-        }
-        Theta::MultiPower { alpha, c, beta, .. } => {
-            alpha <= ALPHA_RANGE.0 * 1.05
-                || alpha >= ALPHA_RANGE.1 / 1.05
-                || c <= C_RANGE.0 * 1.05
-                || c >= C_RANGE.1 / 1.05
-                || beta <= BETA_RANGE.0 * 1.05
-                || beta >= BETA_RANGE.1 / 1.05
-        }
-    });
-    let status = if search.exhausted {
-        FitStatus::IterationLimit
-    } else if !at_bound.is_empty() {
-        FitStatus::AtBound
-    } else if flat {
-        FitStatus::FlatDirection
-    } else {
-        FitStatus::Converged
+    let flat = match search.best {
+        Theta::Annealing { .. } => profile_thetas.iter().any(|t| match *t {
+            Theta::Annealing { alpha, .. } => {
+                alpha <= ALPHA_RANGE.0 * 1.05 || alpha >= ALPHA_RANGE.1 / 1.05
+            }
+            Theta::MultiPower { .. } => false,
+        }),
+        Theta::MultiPower { p } => at_bound.is_empty() && problem.mpl_flat(&p, &ys),
     };
+    if flat {
+        at_bound.push(match form {
+            ScheduleLawForm::Annealing => {
+                "the near-optimal fits reach the edge of the exponent's range".to_string()
+            }
+            ScheduleLawForm::MultiPower => {
+                "the objective is flat along a combination of (alpha, C, beta, gamma) at the optimum".to_string()
+            }
+        });
+    }
+    let status = match search.stop {
+        SolverStop::IterationLimit => FitStatus::IterationLimit,
+        SolverStop::Stalled | SolverStop::Failed => FitStatus::Stalled,
+        SolverStop::Converged if !at_bound.is_empty() && !flat => FitStatus::AtBound,
+        SolverStop::Converged if flat => FitStatus::FlatDirection,
+        SolverStop::Converged => FitStatus::Converged,
+    };
+    if matches!(status, FitStatus::IterationLimit | FitStatus::Stalled) {
+        at_bound.push(format!(
+            "the L-BFGS search stopped with gradient norm {:.2e} ({})",
+            search.grad_norm,
+            status.name()
+        ));
+    }
 
     // Bootstrap.
-    let n_params = match form {
-        ScheduleLawForm::Annealing => 2 * r + 3,
-        ScheduleLawForm::MultiPower => 2 * r + 5,
+    let n_params = match (form, options.shared) {
+        (ScheduleLawForm::Annealing, _) => 2 * ng + 3,
+        (ScheduleLawForm::MultiPower, _) => 2 * ng + 5,
     };
     let inflate =
         (total_points as f64 / (total_points.saturating_sub(n_params)).max(1) as f64).sqrt();
@@ -938,27 +1189,27 @@ pub fn fit_schedule_law(
         .map(|k| {
             let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
             rng.set_stream(k as u64 + 1);
-            let star: Vec<Vec<f64>> = (0..r)
-                .map(|i| {
-                    let n = resid[i].len();
-                    let l = block_len.min(n);
-                    let mut y = Vec::with_capacity(n);
-                    while y.len() < n {
-                        let s = rng.random_range(0..n);
-                        for j in 0..l {
-                            if y.len() == n {
-                                break;
-                            }
-                            let idx = y.len();
-                            y.push(fitted_y[i][idx] + inflate * resid[i][(s + j) % n]);
+            let mut star: Vec<Vec<f64>> = vec![Vec::new(); ng];
+            for i in 0..r {
+                let n = resid[i].len();
+                let l = block_len.min(n);
+                let y = &mut star[group_of[i]];
+                let begin = y.len();
+                while y.len() - begin < n {
+                    let s = rng.random_range(0..n);
+                    for j in 0..l {
+                        if y.len() - begin == n {
+                            break;
                         }
+                        let idx = y.len() - begin;
+                        y.push(fitted_y[i][idx] + inflate * resid[i][(s + j) % n]);
                     }
-                    y
-                })
-                .collect();
-            let ys_star: Vec<&[f64]> = star.iter().map(|v| v.as_slice()).collect();
-            let warm_evals = (options.max_evaluations / 3).max(10);
-            let s = problem.search(&ys_star, Some(search.best), warm_evals)?;
+                }
+            }
+            let s = problem.search(&star, Some(search.best))?;
+            if matches!(s.stop, SolverStop::IterationLimit | SolverStop::Failed) {
+                return None;
+            }
             problem.laws(s.best, &s.lin).ok()
         })
         .collect();
@@ -967,6 +1218,7 @@ pub fn fit_schedule_law(
 
     Ok(ScheduleFit {
         form,
+        shared: options.shared,
         laws,
         objective: best_sse,
         status,
@@ -1058,12 +1310,15 @@ impl ScheduleFit {
             self.form.id(),
             c.model()
         ))];
-        if self.status != FitStatus::Converged {
-            caveats.push(Caveat::Note(format!(
-                "the fit did not converge cleanly ({:?}: {})",
-                self.status,
-                self.diagnostics.at_bound.join("; ")
-            )));
+        if !self.status.is_converged() {
+            caveats.push(Caveat::FitNotConverged {
+                status: self.status.name().to_string(),
+                reason: format!(
+                    "{} ({})",
+                    self.status.advice(),
+                    self.diagnostics.at_bound.join("; ")
+                ),
+            });
         }
         let draws = self.draws.iter().map(|d| d[run]).collect();
         let profile = self.profile.iter().map(|p| p[run]).collect();

@@ -58,16 +58,24 @@ impl TryFrom<RawAnnealingLaw> for AnnealingLaw {
 
 impl AnnealingLaw {
     /// The law with level `l0` (nats/token), amplitude `a` (>= 0), exponent `alpha` (> 0),
-    /// annealing coefficient `c` (>= 0) and momentum decay `lambda` in (0, 1).
+    /// annealing coefficient `c` (>= 0) and momentum decay `lambda` in (0, 1 − 10⁻⁹] or
+    /// exactly 1, the no-forgetting limit ([`Schedule::check_lambda`]).
     ///
     /// # Errors
     /// [`Error::InvalidValue`] naming the parameter out of range.
+    ///
+    /// # Examples
+    /// ```
+    /// use isoflop::law::annealing::AnnealingLaw;
+    /// assert!(AnnealingLaw::new(1.6, 0.9, 0.45, 8.0, 1.0).is_ok());
+    /// assert!(AnnealingLaw::new(1.6, 0.9, 0.45, 8.0, 0.9999999999999999).is_err());
+    /// ```
     pub fn new(l0: f64, a: f64, alpha: f64, c: f64, lambda: f64) -> Result<Self> {
         check::finite("annealing-law level L0", l0)?;
         check::non_negative("annealing-law amplitude A", a)?;
         check::positive("annealing-law exponent alpha", alpha)?;
         check::non_negative("annealing-law coefficient C", c)?;
-        check::open_unit("annealing-law decay factor lambda", lambda)?;
+        Schedule::check_lambda(lambda)?;
         Ok(AnnealingLaw {
             l0,
             a,

@@ -84,8 +84,10 @@ impl ScheduleLaw {
 }
 
 /// A fitted schedule-aware law as a [`LossHypothesis`] for one model size: the loss at the end
-/// of `plan` stretched to D tokens.
+/// of `plan` stretched to D tokens. Deserialising goes through [`ScheduledHypothesis::new`]
+/// (every draw and profile member must be the same law as the point estimate).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawScheduledHypothesis")]
 pub struct ScheduledHypothesis {
     model: String,
     params: Params,
@@ -95,6 +97,27 @@ pub struct ScheduledHypothesis {
     plan: Schedule,
     evidence: Evidence,
     caveats: Vec<Caveat>,
+}
+
+#[derive(Deserialize)]
+struct RawScheduledHypothesis {
+    model: String,
+    params: Params,
+    law: ScheduleLaw,
+    draws: Vec<ScheduleLaw>,
+    profile: Vec<ScheduleLaw>,
+    plan: Schedule,
+    evidence: Evidence,
+    caveats: Vec<Caveat>,
+}
+
+impl TryFrom<RawScheduledHypothesis> for ScheduledHypothesis {
+    type Error = Error;
+    fn try_from(r: RawScheduledHypothesis) -> Result<Self> {
+        ScheduledHypothesis::new(
+            r.model, r.params, r.law, r.draws, r.profile, r.plan, r.evidence, r.caveats,
+        )
+    }
 }
 
 impl ScheduledHypothesis {

@@ -73,6 +73,7 @@ mod lifetime_display;
 mod llama_curves;
 mod method_display;
 mod query_display;
+mod schedule_display;
 #[cfg(feature = "plot")]
 mod schedule_figure;
 #[cfg(feature = "plot")]
