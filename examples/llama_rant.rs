@@ -50,7 +50,7 @@ use isoflop::query::{
 use isoflop::runs::{self, PublishedRun};
 use isoflop::units::{Flops, FlopsPerSecond, GpuHours, Params, Tokens};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -209,6 +209,7 @@ const SCHEDULE_DRAWS: usize = 20;
 const MULTI_POWER_DRAWS: usize = 4;
 
 /// A schedule-aware law fitted to one LLaMA curve under its published schedule.
+#[derive(Debug, Serialize, Deserialize)]
 struct ScheduleFitRow {
     hypothesis: ScheduledHypothesis,
     status: String,
@@ -219,7 +220,7 @@ struct ScheduleFitRow {
 }
 
 /// The annealing law refitted with the paper's λ = 0.999.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct PaperLambda {
     lambda: f64,
     /// The fitted λ of the free fit, for comparison.
@@ -326,10 +327,10 @@ struct Entry {
 /// The parametric hypotheses, shared by all models, and their calibration rows.
 fn parametric(
     curves: &[isoflop::data::curve::LossCurve],
+    besiroglu: ChinchillaHypothesis,
     keep_unconverged: bool,
 ) -> isoflop::Result<(Vec<Entry>, Vec<CalibrationRow>)> {
     let hoffmann = ChinchillaHypothesis::hoffmann2022();
-    let besiroglu = replication::besiroglu2024(BOOTSTRAP, SEED)?;
     // A refit that did not converge is not an answer: stop, unless asked to keep it (its
     // predictions then carry the status as a warning).
     if let Some(isoflop::law::Caveat::FitNotConverged { status, reason }) = besiroglu
@@ -1129,14 +1130,48 @@ fn print_lifetime(l: &LifetimeReport) -> isoflop::Result<()> {
 }
 
 const USAGE: &str =
-    "usage: llama_rant [--json] [--keep-unconverged]\n  --json  print one JSON object {\"models\": [...]}\n  --keep-unconverged  continue with a refit that did not converge (its answers warn)";
+    "usage: llama_rant [--json] [--keep-unconverged] [--refit | --write-fits]\n  --json  print one JSON object {\"models\": [...]}\n  --keep-unconverged  continue with a refit that did not converge (its answers warn)\n  --refit  redo the Chinchilla refit and the schedule-law fits instead of reading examples/llama_rant_fits.json\n  --write-fits  print those fits as JSON (regenerates examples/llama_rant_fits.json)";
+
+/// The expensive fits behind the report: the Besiroglu et al. 2024 refit with 4,000
+/// bootstrap refits, and the annealing and multi-power laws fitted to each LLaMA curve.
+/// They are deterministic functions of the bundled data, so the example reads them from
+/// `examples/llama_rant_fits.json`, which `--write-fits` regenerates (about 3 s) and CI
+/// checks is what the fits give; `--refit` redoes them instead of reading the file.
+#[derive(Debug, Serialize, Deserialize)]
+struct Fits {
+    besiroglu: ChinchillaHypothesis,
+    schedule: Vec<(ScheduleFitRow, ScheduleFitRow)>,
+}
+
+const FITS: &str = include_str!("llama_rant_fits.json");
+
+fn refit() -> isoflop::Result<Fits> {
+    let besiroglu = replication::besiroglu2024(BOOTSTRAP, SEED)?;
+    let schedule = LlamaModel::ALL
+        .par_iter()
+        .map(|&m| {
+            Ok((
+                schedule_fit(m, ScheduleLawForm::Annealing)?,
+                schedule_fit(m, ScheduleLawForm::MultiPower)?,
+            ))
+        })
+        .collect::<isoflop::Result<Vec<_>>>()?;
+    Ok(Fits {
+        besiroglu,
+        schedule,
+    })
+}
 
 fn main() -> ExitCode {
     let mut json = false;
     let mut keep_unconverged = false;
+    let mut fresh = false;
+    let mut write_fits = false;
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--json" => json = true,
+            "--refit" => fresh = true,
+            "--write-fits" => write_fits = true,
             "--keep-unconverged" => keep_unconverged = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -1148,22 +1183,33 @@ fn main() -> ExitCode {
             }
         }
     }
-    let result =
-        parametric(&llama::curves(), keep_unconverged).and_then(|(shared, calibrations)| {
+    let fits = if fresh || write_fits {
+        refit()
+    } else {
+        serde_json::from_str::<Fits>(FITS).map_err(isoflop::Error::from)
+    };
+    if write_fits {
+        return match fits.and_then(|f| Ok(serde_json::to_string(&f)?)) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("llama_rant: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let result = fits.and_then(|fits| {
+        let (shared, calibrations) =
+            parametric(&llama::curves(), fits.besiroglu, keep_unconverged)?;
+        {
             // Each model's own curve continuations, fitted once for the tables and the figure.
             let own = LlamaModel::ALL
                 .iter()
                 .map(|&m| continuations(&llama::curve(m)))
                 .collect::<isoflop::Result<Vec<_>>>()?;
-            let sched = LlamaModel::ALL
-                .par_iter()
-                .map(|&m| {
-                    Ok((
-                        schedule_fit(m, ScheduleLawForm::Annealing)?,
-                        schedule_fit(m, ScheduleLawForm::MultiPower)?,
-                    ))
-                })
-                .collect::<isoflop::Result<Vec<_>>>()?;
+            let sched = fits.schedule;
             let r = report(&shared, &own, &sched, calibrations)?;
             if json {
                 let text = serde_json::to_string_pretty(&r)?;
@@ -1177,7 +1223,8 @@ fn main() -> ExitCode {
                 print_lifetime(&r.lifetime)?;
             }
             write_figure(&shared, &own, json)
-        });
+        }
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

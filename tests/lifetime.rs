@@ -139,10 +139,16 @@ fn readme_cost_optimal_example() {
     // tokens) and the lifetime FLOPs of its own budget, not the training-equivalent
     // demand it was sized at labelled as tokens served.
     let text = o.to_string();
-    assert!(text.contains("1.000e13 prompt + 2.500e12 generated tokens"), "{text}");
+    assert!(
+        text.contains("1.000e13 prompt + 2.500e12 generated tokens"),
+        "{text}"
+    );
     let total = isoflop::units::Flops::new(o.budget.total().flops).unwrap();
     assert!(text.contains(&format!("lifetime {total} FLOPs")), "{text}");
-    assert!(!text.contains(&format!("{:.3e} tokens served", o.optimum.demand)), "{text}");
+    assert!(
+        !text.contains(&format!("{:.3e} tokens served", o.optimum.demand)),
+        "{text}"
+    );
 }
 
 #[test]
