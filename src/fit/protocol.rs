@@ -282,8 +282,11 @@ pub fn fit_chinchilla(table: &RunTable, options: &FitOptions) -> Result<FitResul
             Some(sample) => {
                 let small = ChinchillaObjective::new(&sample);
                 screen_then_minimize(&small, &grid, refine, &options.solver).and_then(|s| {
-                    let full =
-                        minimize_sequential(&objective, &[s.best.x.clone()], &options.solver)?;
+                    let full = minimize_sequential(
+                        &objective,
+                        std::slice::from_ref(&s.best.x),
+                        &options.solver,
+                    )?;
                     Some(MultiStart {
                         best: full.best,
                         starts_failed: s.starts_failed + full.starts_failed,
