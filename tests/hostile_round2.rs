@@ -4,11 +4,16 @@
 
 use isoflop::band::MAX_DRAWS;
 use isoflop::data::chinchilla;
-use isoflop::data::run_table::{Duplicates, RunTable};
-use isoflop::data::sweep::{BudgetRule, IsoFlopSweep, SweepColumns, SweepTable};
+#[cfg(feature = "csv")]
+use isoflop::data::run_table::Duplicates;
+use isoflop::data::run_table::RunTable;
+#[cfg(feature = "csv")]
+use isoflop::data::sweep::SweepColumns;
+use isoflop::data::sweep::{BudgetRule, IsoFlopSweep, SweepTable};
 use isoflop::fit::approach1::{fit_approach1, Approach1Options};
 use isoflop::fit::approach2::{fit_approach2, Approach2Options};
 use isoflop::fit::methods::{compare_methods, MethodOptions, MethodStatus};
+#[cfg(feature = "csv")]
 use isoflop::fit::{bootstrap, fit_chinchilla, FitOptions};
 use isoflop::law::{ChinchillaHypothesis, ChinchillaLaw, LossHypothesis};
 use isoflop::units::{Flops, Params, Tokens};
