@@ -518,6 +518,13 @@ fn main() -> ExitCode {
         }
     };
     let elapsed = start.elapsed();
+    if board.records.is_empty() {
+        eprintln!(
+            "backtest: nothing could be scored: every one of {} fits failed",
+            board.failures.len()
+        );
+        return ExitCode::from(3);
+    }
     let mut notes = backtest::schedule_notes(&board);
     notes.extend(backtest::band_notes(&board));
     if let Err(e) = write_svg(&board, &args.svg) {

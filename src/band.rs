@@ -43,6 +43,19 @@ pub fn check_draw_count(what: &'static str, n: usize) -> Result<usize> {
     }
 }
 
+/// [`check_draw_count`] and at least 2 draws (the least a band is made of).
+pub(crate) fn check_band_draws(what: &'static str, n: usize) -> Result<usize> {
+    check_draw_count(what, n)?;
+    if n < 2 {
+        return Err(Error::InvalidValue {
+            what,
+            value: n as f64,
+            allowed: "must be at least 2",
+        });
+    }
+    Ok(n)
+}
+
 /// Checks a band level: finite and in the open interval (0, 1).
 ///
 /// # Errors

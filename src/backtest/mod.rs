@@ -132,15 +132,8 @@ impl BacktestOptions {
     /// ```
     pub fn check(&self) -> Result<()> {
         check::open_unit("band level", self.level)?;
-        crate::band::check_draw_count("continuation bootstrap draws", self.curve_draws)?;
+        crate::band::check_band_draws("continuation bootstrap draws", self.curve_draws)?;
         crate::band::check_draw_count("Chinchilla bootstrap refits", self.bootstrap)?;
-        if self.curve_draws < 2 {
-            return Err(Error::InvalidValue {
-                what: "continuation bootstrap draws",
-                value: self.curve_draws as f64,
-                allowed: "must be at least 2",
-            });
-        }
         if self.halfwidth.get() > self.step.get() / 2.0 {
             return Err(Error::InvalidValue {
                 what: "held-out half-width (tokens)",

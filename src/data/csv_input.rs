@@ -118,6 +118,22 @@ pub(crate) fn field_error(
     }
 }
 
+/// A row-level error: the row (0-based, line `row + 2`) is not valid for `reason`; the
+/// record is echoed clipped.
+#[cfg(feature = "csv")]
+pub(crate) fn row_error(
+    what: &'static str,
+    row: usize,
+    record: &csv::StringRecord,
+    reason: &str,
+) -> Error {
+    Error::Parse {
+        what,
+        input: crate::error::clip(&record.iter().collect::<Vec<_>>().join(",")).into_owned(),
+        reason: format!("row {row} (line {}): {reason}", row + 2),
+    }
+}
+
 #[cfg(all(test, feature = "csv"))]
 mod tests {
     use super::*;

@@ -129,11 +129,8 @@ impl Run {
         d: f64,
         loss: f64,
     ) -> Result<Run> {
-        Run::from_parts(n, d, loss).map_err(|e| Error::Parse {
-            what: "a run-table row",
-            input: crate::error::clip(&record.iter().collect::<Vec<_>>().join(",")).into_owned(),
-            reason: format!("row {row} (line {}): {e}", row + 2),
-        })
+        Run::from_parts(n, d, loss)
+            .map_err(|e| super::csv_input::row_error("a run-table row", row, record, &e))
     }
 
     /// Training compute C = 6ND.

@@ -267,12 +267,12 @@ impl SweepTable {
                     })
                     .or_else(|| budget_mismatch(b, n, d));
                 if let Some(reason) = problem {
-                    return Err(Error::Parse {
-                        what: "a sweep row",
-                        input: crate::error::clip(&record.iter().collect::<Vec<_>>().join(","))
-                            .into_owned(),
-                        reason: format!("row {i} (line {}): {reason}", i + 2),
-                    });
+                    return Err(super::csv_input::row_error(
+                        "a sweep row",
+                        i,
+                        &record,
+                        &reason,
+                    ));
                 }
                 budgets.push(Flops::new(b)?);
             }

@@ -32,7 +32,9 @@ use serde::{Deserialize, Serialize};
 pub enum Strategy {
     /// L-BFGS from all 4,500 grid starts, keep the best: the protocol exactly.
     FullGrid,
-    /// Evaluate the objective at all 4,500 grid points, run L-BFGS from the `refine` best.
+    /// Evaluate the objective at all 4,500 grid points, run L-BFGS from the `refine` best
+    /// (on a table above [`SCREEN_SAMPLE`](super::SCREEN_SAMPLE) runs: on an evenly spaced
+    /// sample, then L-BFGS on every run from the sample's best).
     Screened {
         /// How many of the best grid points to refine.
         refine: usize,

@@ -338,7 +338,7 @@ impl ChinchillaHypothesis {
     ///
     /// # Examples
     /// ```
-    /// use isoflop::law::{ChinchillaHypothesis, ChinchillaLaw, Uncertainty};
+    /// use isoflop::law::{ChinchillaHypothesis, ChinchillaLaw, LossHypothesis, Uncertainty};
     /// let point = ChinchillaLaw::hoffmann2022();
     /// let evidence = ChinchillaHypothesis::hoffmann2022().evidence().clone();
     /// let near = ChinchillaLaw::new(1.70, 400.0, 410.0, 0.33, 0.28)?;

@@ -751,14 +751,7 @@ impl Continuation {
                 ),
             });
         }
-        crate::band::check_draw_count("number of bootstrap draws", options.draws)?;
-        if options.draws < 2 {
-            return Err(Error::InvalidValue {
-                what: "number of bootstrap draws",
-                value: options.draws as f64,
-                allowed: "must be at least 2",
-            });
-        }
+        crate::band::check_band_draws("number of bootstrap draws", options.draws)?;
         if let Some(l) = options.block_len {
             if l == 0 || l > n {
                 return Err(Error::InvalidValue {
