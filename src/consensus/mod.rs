@@ -50,7 +50,7 @@
 mod hypothesis;
 pub mod table;
 
-pub use hypothesis::Consensus;
+pub use hypothesis::{Consensus, Dropped};
 
 use crate::backtest::Record;
 use crate::band::Band;
