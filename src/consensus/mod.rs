@@ -50,7 +50,7 @@
 mod hypothesis;
 pub mod table;
 
-pub use hypothesis::{Consensus, Dropped};
+pub use hypothesis::{Consensus, Dropped, DEFAULT_DRAWS};
 
 use crate::backtest::Record;
 use crate::band::Band;
