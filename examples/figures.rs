@@ -12,18 +12,28 @@
 //! | `compute_frontier.svg` | loss vs compute for the LLaMA-1 sizes, compute-optimal frontier, beyond the fitted data shaded, LLaMA-65B's budget marked | `chinchilla-hoffmann2022` |
 //! | `isoflop_profile.svg` | IsoFLOP profiles at 1e21 ... 5.48e23 FLOPs, 90% bands, extrapolation dotted, LLaMA-7B's size marked | `chinchilla-besiroglu2024` (4,000 refits, seed 42) |
 //! | `exponent_draws.svg` | bootstrap draws of (α, β) | `chinchilla-besiroglu2024`, with Hoffmann et al.'s published point |
+//! | `consensus.svg` | the consensus (`isoflop::consensus`, the precomputed backtest calibration) for LLaMA-7B, 13B and 33B at LLaMA-65B's compute and the 65B as trained, with its observed final loss | each model's members as in `llama_rant`: its 3 curve continuations, the annealing law fitted to its curve (20 draws), Hoffmann et al.'s and the replication's laws calibrated to LLaMA (offset; offset and scale), the uncalibrated laws (no backtest evidence: they drop out) |
 
-use isoflop::data::llama;
+use isoflop::compute::{tokens_for_flops, training_flops_6nd};
+use isoflop::consensus::{table, Consensus};
+use isoflop::data::llama::{self, LlamaModel};
 use isoflop::fit::replication;
+use isoflop::fit::schedule_law::{
+    fit_schedule_law, ObservedRun, ScheduleFitOptions, ScheduleLawForm,
+};
 use isoflop::law::calibration::{final_points, Calibrated, CalibrationMode};
-use isoflop::law::{ChinchillaHypothesis, ChinchillaLaw, ContinuationOptions, LossHypothesis};
+use isoflop::law::{
+    ChinchillaHypothesis, ChinchillaLaw, Continuation, ContinuationForm, ContinuationOptions,
+    KaplanHypothesis, LossHypothesis,
+};
 use isoflop::report::{
-    ComputeFrontierFigure, ExponentDrawsFigure, ExponentPoint, Figure, IsoFlopFigure,
-    LlamaCurvesFigure,
+    ComputeFrontierFigure, ConsensusFigure, ExponentDrawsFigure, ExponentPoint, Figure,
+    IsoFlopFigure, LlamaCurvesFigure,
 };
 use isoflop::units::{Flops, Params, Tokens};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// As in `llama_rant`: band level, bootstrap refits and seed.
 const LEVEL: f64 = 0.9;
@@ -83,7 +93,79 @@ fn run(dir: &Path) -> isoflop::Result<()> {
         beta: h.beta(),
     });
     save(dir, "exponent_draws.svg", &fig)?;
+
+    // 5. The consensus: each LLaMA model at the 65B's compute, and the 65B as trained.
+    save(dir, "consensus.svg", &consensus_figure(&besiroglu)?)?;
     Ok(())
+}
+
+/// Each model's consensus, with the members `llama_rant` gives it.
+fn consensus_figure(besiroglu: &ChinchillaHypothesis) -> isoflop::Result<ConsensusFigure> {
+    let hoffmann = ChinchillaHypothesis::hoffmann2022();
+    let window = Tokens::new(10e9)?;
+    let points = final_points(&llama::curves(), window);
+    let mut shared: Vec<Arc<dyn LossHypothesis>> = Vec::new();
+    for h in [&hoffmann, besiroglu] {
+        for mode in [CalibrationMode::Offset, CalibrationMode::OffsetAndScale] {
+            shared.push(Arc::new(Calibrated::fit(
+                Box::new(h.clone()),
+                points.clone(),
+                mode,
+            )?));
+        }
+    }
+    shared.push(Arc::new(hoffmann));
+    shared.push(Arc::new(besiroglu.clone()));
+    shared.push(Arc::new(KaplanHypothesis::kaplan2020()));
+    let opts = ContinuationOptions {
+        start: llama::CONTINUATION_START.into(),
+        seed: SEED,
+        ..ContinuationOptions::default()
+    };
+    let big = LlamaModel::Llama65B;
+    let c65 = training_flops_6nd(big.params(), big.trained_tokens())?;
+    let mut fig = ConsensusFigure::new(
+        "The consensus: LLaMA-1 at LLaMA-65B's compute (the 65B's row is in-sample)",
+    );
+    for m in LlamaModel::ALL {
+        let curve = llama::curve(m);
+        let mut members = shared.clone();
+        for form in ContinuationForm::ALL {
+            members.push(Arc::new(Continuation::fit(&curve, form, &opts)?));
+        }
+        let run = ObservedRun::new(curve.clone(), llama::schedule(m))?;
+        let fit = fit_schedule_law(
+            &[run],
+            ScheduleLawForm::Annealing,
+            &ScheduleFitOptions {
+                draws: 20,
+                seed: SEED,
+                ..ScheduleFitOptions::default()
+            },
+        )?;
+        members.push(Arc::new(fit.hypothesis(0, None)?));
+        let c = Consensus::new(members, table::final_loss()?)?;
+        fig = if m == big {
+            let observed = curve.final_loss(window);
+            fig.question(
+                format!("{} as trained", m.name()),
+                &c,
+                m.params(),
+                m.trained_tokens(),
+                Some(observed),
+            )?
+        } else {
+            let d = tokens_for_flops(m.params(), c65)?;
+            fig.question(
+                format!("{} at the 65B's compute ({d} tokens)", m.name()),
+                &c,
+                m.params(),
+                d,
+                None,
+            )?
+        };
+    }
+    Ok(fig)
 }
 
 fn main() -> ExitCode {

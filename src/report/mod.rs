@@ -15,6 +15,7 @@
 //! | [`IsoFlopSweepFigure`], [`OptimalSizeFigure`] | a fitted sweep: runs, parabolas, minima; N_opt(C) extrapolated with its band |
 //! | [`ScheduleFigure`] | an observed curve, its learning-rate schedule beneath, predicted curves for other schedules with bands |
 //! | [`ExponentDrawsFigure`] | bootstrap draws of the fitted exponents (α, β) |
+//! | [`ConsensusFigure`] | one row per question: each member's band faint, the consensus band bold with its median, the observed outcome where there is one, members and weights in the legend |
 //! | [`LifetimeFigure`] | lifetime FLOPs vs inference demand for sizes reaching one loss, with the lifetime optimum |
 //!
 //! ## In a notebook
@@ -54,6 +55,8 @@ mod axis;
 mod budget;
 #[cfg(feature = "plot")]
 mod compute_frontier;
+#[cfg(feature = "plot")]
+mod consensus_figure;
 mod display;
 #[cfg(feature = "plot")]
 mod exponent_draws;
@@ -85,6 +88,8 @@ pub use axis::Scale;
 pub use budget::{runs_table, Budget};
 #[cfg(feature = "plot")]
 pub use compute_frontier::ComputeFrontierFigure;
+#[cfg(feature = "plot")]
+pub use consensus_figure::{ConsensusFigure, ConsensusQuestion};
 #[cfg(feature = "plot")]
 pub use exponent_draws::{ExponentDrawsFigure, ExponentPoint};
 #[cfg(feature = "plot")]
