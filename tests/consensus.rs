@@ -268,3 +268,32 @@ fn matched_pairs_are_within_their_tolerance_and_score_as_probabilities() {
     assert_eq!(s[0].hit_rate, 1.0);
     assert!(s[0].brier < 1e-6);
 }
+
+/// The inverse and lifetime queries on a consensus of the calibrated Hoffmann law and the
+/// 7B's power-law continuation: they answer (or refuse with a typed error), and the
+/// inverse answer is consistent with the forward one.
+#[test]
+fn inverse_and_lifetime_queries_work_on_the_consensus() {
+    use isoflop::query::{lifetime_optimal, predict_at_compute, tokens_to_reach, LossTarget};
+    let cal = table::final_loss().unwrap();
+    let scaled = Calibrated::fit(
+        Box::new(ChinchillaHypothesis::hoffmann2022()),
+        calibration_points(),
+        CalibrationMode::OffsetAndScale,
+    )
+    .unwrap();
+    let members: Vec<Arc<dyn LossHypothesis>> = vec![Arc::new(scaled)];
+    let c = Consensus::new(members, cal).unwrap();
+    let n = LlamaModel::Llama7B.params();
+    let p = predict_at_compute(&c, n, "5.48e23".parse().unwrap(), 0.9).unwrap();
+    assert!(p.loss.lo < p.point && p.point < p.loss.hi);
+    // Tokens to reach the consensus median at 2T tokens: about 2T back.
+    let at_2t = c.point(n, Tokens::new(2e12).unwrap()).unwrap();
+    let t = tokens_to_reach(&c, n, at_2t, 0.9).unwrap();
+    assert!((t.tokens.get() / 2e12 - 1.0).abs() < 0.02, "{t:?}");
+    // Lifetime sizing: the cheapest (N, D) over training and 1T served tokens reaching that
+    // loss is no more expensive than the 7B trained on 2T tokens, which reaches it.
+    let o = lifetime_optimal(&c, LossTarget::Loss(at_2t), 1e12, 0.9).unwrap();
+    let seven_b = 6.0 * n.get() * 2e12 + 2.0 * n.get() * 1e12;
+    assert!(o.flops.get() <= seven_b * (1.0 + 1e-6), "{o}");
+}
