@@ -170,6 +170,14 @@ fn sd(xs: &[f64]) -> f64 {
     (xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (xs.len() - 1) as f64).sqrt()
 }
 
+/// `a` or `b`, whichever `keep_a` prefers when both are known; the known one otherwise.
+fn pick<Q: Copy>(a: Option<Q>, b: Option<Q>, keep_a: impl Fn(Q, Q) -> bool) -> Option<Q> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if keep_a(x, y) { x } else { y }),
+        (x, y) => x.or(y),
+    }
+}
+
 fn union_evidence(members: &[Arc<dyn LossHypothesis>]) -> Evidence {
     let mut ev = Evidence::described(format!(
         "the evidence of {} members: {}",
@@ -182,38 +190,12 @@ fn union_evidence(members: &[Arc<dyn LossHypothesis>]) -> Evidence {
     ));
     for m in members {
         let e = m.evidence();
-        let max = |a: Option<f64>, b: Option<f64>| match (a, b) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
-        let min = |a: Option<f64>, b: Option<f64>| match (a, b) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        ev.max_params = max(
-            ev.max_params.map(|x| x.get()),
-            e.max_params.map(|x| x.get()),
-        )
-        .and_then(|x| Params::new(x).ok());
-        ev.max_tokens = max(
-            ev.max_tokens.map(|x| x.get()),
-            e.max_tokens.map(|x| x.get()),
-        )
-        .and_then(|x| Tokens::new(x).ok());
-        ev.max_flops = max(ev.max_flops.map(|x| x.get()), e.max_flops.map(|x| x.get()))
-            .and_then(|x| crate::units::Flops::new(x).ok());
-        ev.min_params = min(
-            ev.min_params.map(|x| x.get()),
-            e.min_params.map(|x| x.get()),
-        )
-        .and_then(|x| Params::new(x).ok());
-        ev.min_tokens = min(
-            ev.min_tokens.map(|x| x.get()),
-            e.min_tokens.map(|x| x.get()),
-        )
-        .and_then(|x| Tokens::new(x).ok());
-        ev.min_flops = min(ev.min_flops.map(|x| x.get()), e.min_flops.map(|x| x.get()))
-            .and_then(|x| crate::units::Flops::new(x).ok());
+        ev.max_params = pick(ev.max_params, e.max_params, |a, b| a.get() >= b.get());
+        ev.max_tokens = pick(ev.max_tokens, e.max_tokens, |a, b| a.get() >= b.get());
+        ev.max_flops = pick(ev.max_flops, e.max_flops, |a, b| a.get() >= b.get());
+        ev.min_params = pick(ev.min_params, e.min_params, |a, b| a.get() <= b.get());
+        ev.min_tokens = pick(ev.min_tokens, e.min_tokens, |a, b| a.get() <= b.get());
+        ev.min_flops = pick(ev.min_flops, e.min_flops, |a, b| a.get() <= b.get());
     }
     ev
 }
