@@ -19,9 +19,12 @@ import time
 
 import numpy as np
 
-import isoflop
-
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Python puts this script's folder first on the path, and that folder holds the package's
+# sources (without the compiled extension): import the installed isoflop instead.
+sys.path = [p for p in sys.path if os.path.abspath(p or os.curdir) != HERE]
+import isoflop  # noqa: E402
+
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "benches"))
 import scipy_reference  # noqa: E402  (the repository's SciPy protocol)
 from scipy.optimize import minimize  # noqa: E402
