@@ -639,7 +639,9 @@ fn print_consensus(c: &ConsensusScores) {
         );
     }
     if let Some(all) = c.rows.last() {
-        let (lo, hi) = consensus::wilson90(all.coverage[2], all.outcomes);
+        let covered = (all.coverage[2] * all.outcomes as f64).round() as usize;
+        let (lo, hi) =
+            isoflop::band::wilson_interval(covered, all.outcomes.max(1), 0.9).unwrap_or((0.0, 1.0));
         println!(
             "  90% band overall: {:.0}% of {} outcomes (Wilson 90% interval {:.0}-{:.0}%; {} independent groups, so read it as resting on far fewer)",
             100.0 * all.coverage[2],

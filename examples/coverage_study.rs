@@ -149,15 +149,6 @@ fn synthetic(
     RunTable::from_rows(&rows)
 }
 
-/// Wilson score interval for k successes in n trials at 95%.
-fn wilson(k: usize, n: usize) -> (f64, f64) {
-    let (k, n, z) = (k as f64, n as f64, 1.959964);
-    let p = k / n;
-    let c = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
-    let h = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
-    (c - h, c + h)
-}
-
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -224,7 +215,12 @@ fn main() -> ExitCode {
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    let cover = |k: usize| (k as f64 / done.max(1) as f64, wilson(k, done.max(1)));
+    let cover = |k: usize| {
+        (
+            k as f64 / done.max(1) as f64,
+            isoflop::band::wilson_interval(k, done.max(1), 0.95).unwrap_or((0.0, 1.0)),
+        )
+    };
     if args.json {
         let params: Vec<_> = (0..5)
             .map(|k| {

@@ -254,6 +254,38 @@ impl fmt::Display for Band {
     }
 }
 
+/// The Wilson score interval of `successes` out of `trials` at `level` (Wilson 1927,
+/// JASA 22(158)): how much a coverage figure resting on `trials` outcomes can be trusted.
+///
+/// # Errors
+/// No trials, more successes than trials, or a level outside (0, 1)
+/// ([`Error::InvalidValue`]).
+///
+/// # Examples
+/// ```
+/// use isoflop::band::wilson_interval;
+/// let (lo, hi) = wilson_interval(90, 100, 0.95)?;
+/// assert!((lo - 0.8256).abs() < 1e-4 && (hi - 0.9448).abs() < 1e-4);
+/// assert!(wilson_interval(3, 2, 0.9).is_err());
+/// # Ok::<(), isoflop::Error>(())
+/// ```
+pub fn wilson_interval(successes: usize, trials: usize, level: f64) -> Result<(f64, f64)> {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    check::open_unit("confidence level of a Wilson interval", level)?;
+    if trials == 0 || successes > trials {
+        return Err(Error::InvalidValue {
+            what: "number of successes of a Wilson interval",
+            value: successes as f64,
+            allowed: "must be at most the number of trials, which must be at least 1",
+        });
+    }
+    let z = Normal::standard().inverse_cdf(0.5 + level / 2.0);
+    let (n, p) = (trials as f64, successes as f64 / trials as f64);
+    let c = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
+    Ok(((c - h).max(0.0), (c + h).min(1.0)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

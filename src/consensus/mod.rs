@@ -650,9 +650,10 @@ fn stacking_weights(outcomes: &[&Outcome], omega: &[f64], models: &[ErrorModel])
         })
         .collect();
     let mut w = vec![1.0 / k as f64; k];
+    let (mut num, mut den, mut next) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
     for _ in 0..2000 {
-        let mut num = vec![0.0; k];
-        let mut den = vec![0.0; k];
+        num.fill(0.0);
+        den.fill(0.0);
         for (d, &om) in dens.iter().zip(omega) {
             let (s, wsum) = d
                 .iter()
@@ -671,15 +672,13 @@ fn stacking_weights(outcomes: &[&Outcome], omega: &[f64], models: &[ErrorModel])
                 }
             }
         }
-        let mut next: Vec<f64> = (0..k)
-            .map(|h| {
-                if den[h] > 0.0 {
-                    w[h] * num[h] / den[h]
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+        for h in 0..k {
+            next[h] = if den[h] > 0.0 {
+                w[h] * num[h] / den[h]
+            } else {
+                0.0
+            };
+        }
         let total: f64 = next.iter().sum();
         if total.is_nan() || total <= 0.0 {
             break;
@@ -690,7 +689,7 @@ fn stacking_weights(outcomes: &[&Outcome], omega: &[f64], models: &[ErrorModel])
             .zip(&w)
             .map(|(a, b)| (a - b).abs())
             .fold(0.0, f64::max);
-        w = next;
+        std::mem::swap(&mut w, &mut next);
         if change < 1e-10 {
             break;
         }
@@ -872,18 +871,6 @@ fn row(split: &str, hs: &[&HeldOut], best_single: Option<(String, f64)>) -> Cove
         width90: hs.iter().map(|h| h.bands[2].width()).sum::<f64>() / n,
         best_single,
     }
-}
-
-/// The Wilson score interval of a binomial proportion `k / n` at 90% (z = 1.645): how much
-/// a coverage figure resting on n outcomes can be trusted.
-pub fn wilson90(p: f64, n: usize) -> (f64, f64) {
-    if n == 0 {
-        return (0.0, 1.0);
-    }
-    let (z, n) = (1.645_f64, n as f64);
-    let c = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
-    let h = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
-    ((c - h).max(0.0), (c + h).min(1.0))
 }
 
 /// How well one predictor answered "does the smaller model, trained longer, end below the
